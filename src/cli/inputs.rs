@@ -1,0 +1,62 @@
+//! Finding and reading the mod files named on the command line (the only file reading of the front end).
+
+use std::path::{Path, PathBuf};
+
+/// A mod file named on the command line, or found in a directory named there.
+#[derive(Debug)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub display: String,
+}
+
+/// A path that could not be used.
+#[derive(Debug)]
+pub struct InputError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Expands `paths` into mod files: files are taken as given, directories are searched recursively for `*.mod`
+/// (sorted, so output is deterministic). Problems with one path do not stop the others.
+pub fn collect_mod_files(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<InputError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => collect_directory(path, &mut files, &mut errors),
+            Ok(_) => files.push(input_file(path.clone())),
+            Err(error) => errors.push(InputError {
+                path: path.clone(),
+                message: error.to_string(),
+            }),
+        }
+    }
+    (files, errors)
+}
+
+fn input_file(path: PathBuf) -> InputFile {
+    let display = path.display().to_string();
+    InputFile { path, display }
+}
+
+fn collect_directory(directory: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<InputError>) {
+    let entries = match std::fs::read_dir(directory) {
+        Ok(entries) => entries,
+        Err(error) => {
+            errors.push(InputError {
+                path: directory.to_path_buf(),
+                message: error.to_string(),
+            });
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|entry| entry.ok().map(|entry| entry.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_directory(&path, files, errors);
+        } else if path.extension().is_some_and(|extension| extension == "mod") {
+            files.push(input_file(path));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! The `glia` command line: argument parsing and dispatch to one module per command.
+
+mod check;
+pub mod inputs;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::syntax::Dialect;
+
+/// Glia: NMODL tooling for NEURON and Arbor.
+#[derive(Parser, Debug)]
+#[command(name = "glia", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check the syntax of mod files (files or directories, searched recursively for `*.mod`).
+    Check(check::CheckArguments),
+}
+
+/// The dialect to read files in.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialectArgument {
+    Neuron,
+    Arbor,
+}
+
+impl From<DialectArgument> for Dialect {
+    fn from(argument: DialectArgument) -> Dialect {
+        match argument {
+            DialectArgument::Neuron => Dialect::Neuron,
+            DialectArgument::Arbor => Dialect::Arbor,
+        }
+    }
+}
+
+/// How diagnostics are printed.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+/// Exit statuses shared by every command.
+pub mod exit {
+    /// Nothing to report at or above the failure level.
+    pub const CLEAN: u8 = 0;
+    /// Problems were found in the input.
+    pub const FOUND_PROBLEMS: u8 = 1;
+    /// The command could not do its work: bad usage, unreadable files.
+    pub const USAGE_OR_IO: u8 = 2;
+}
+
+/// Parses the process arguments and runs the command. Usage errors exit with status 2, as clap does.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(arguments) => check::run(&arguments),
+    }
+}

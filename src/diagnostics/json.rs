@@ -1,0 +1,52 @@
+//! Renders diagnostics as JSON objects for machines: file, code, severity, message, 1-based line and column
+//! (columns in characters) of the primary span's start and end, plus labels, notes and help.
+
+use serde::Serialize;
+
+use super::line_index::LineIndex;
+use super::FileReport;
+
+/// One diagnostic as it appears in JSON output.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct JsonDiagnostic {
+    pub file: String,
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub label: String,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+/// Converts every diagnostic of `report`.
+pub fn to_json(report: &FileReport<'_>) -> Vec<JsonDiagnostic> {
+    if report.diagnostics.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(report.source);
+    report
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let start = index.position(report.source, diagnostic.primary.span.start as usize);
+            let end = index.position(report.source, diagnostic.primary.span.end as usize);
+            JsonDiagnostic {
+                file: report.path.to_string(),
+                code: diagnostic.code.as_str(),
+                severity: diagnostic.severity.as_str(),
+                message: diagnostic.message.clone(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                label: diagnostic.primary.message.clone(),
+                notes: diagnostic.notes.clone(),
+                help: diagnostic.help.clone(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,127 @@
+//! The one diagnostic model of the project, and its renderers: [`human`] (ariadne) and [`json`].
+//!
+//! Everything the tool reports — syntax errors, dialect problems, later lint findings and compiler errors — is a
+//! [`Diagnostic`] with byte spans; line and column numbers are computed only when rendering ([`line_index`]).
+
+pub mod human;
+pub mod json;
+pub mod line_index;
+
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Stable codes of the diagnostics the front end gives. Codes never change meaning once released.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Code {
+    /// The parser found a token it cannot use here.
+    SyntaxError,
+    /// A `COMMENT` block without `ENDCOMMENT`.
+    UnterminatedComment,
+    /// A `VERBATIM` block without `ENDVERBATIM`.
+    UnterminatedVerbatim,
+    /// A byte that starts no NMODL token.
+    UnexpectedCharacter,
+    /// Parentheses, brackets or braces nested deeper than the parser follows.
+    NestingTooDeep,
+    /// A construct the selected dialect does not have.
+    NotInDialect,
+    /// A file that could not be read.
+    Io,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::SyntaxError => "E001",
+            Code::UnterminatedComment => "E002",
+            Code::UnterminatedVerbatim => "E003",
+            Code::UnexpectedCharacter => "E004",
+            Code::NestingTooDeep => "E005",
+            Code::NotInDialect => "E006",
+            Code::Io => "E900",
+        }
+    }
+}
+
+/// A message attached to a span.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One finding about one file.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            primary: Label {
+                span,
+                message: label.into(),
+            },
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A file's diagnostics together with what is needed to render them.
+pub struct FileReport<'a> {
+    pub path: &'a str,
+    pub source: &'a [u8],
+    pub diagnostics: &'a [Diagnostic],
+}

@@ -1,0 +1,280 @@
+//! The abstract syntax tree. Every node carries the byte span it was parsed from; names and raw texts are spans
+//! into the source (see [`Span::text`](crate::span::Span::text)), so building the tree copies no text.
+
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// A whole mod file.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+/// A name as written in the source, e.g. `gnabar` or `m'`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Name {
+    pub span: Span,
+}
+
+/// A top-level item.
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum ItemKind {
+    Title { text: Option<Span> },
+    Verbatim,
+    Include { path: Span },
+    Define { name: Name, value: Span },
+    UnitsOn,
+    UnitsOff,
+    /// File-scope `LOCAL` variables.
+    Local { names: Vec<Declaration> },
+    Neuron { statements: Vec<NeuronStatement> },
+    Units { definitions: Vec<UnitDefinition> },
+    Declarations { block: DeclarationBlock, declarations: Vec<Declaration> },
+    Callable(Box<Callable>),
+    FunctionTable { name: Name, arguments: Vec<Argument>, unit: Option<Span> },
+    /// Bytes that could not be read as an item; a diagnostic says why.
+    Error,
+}
+
+/// The blocks that only declare names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DeclarationBlock {
+    Parameter,
+    Assigned,
+    State,
+    Constant,
+    Independent,
+    WhiteNoise,
+}
+
+/// One declaration: `name[size] = value (unit) <low, high>`, `name FROM a TO b`, `name START x` and similar.
+#[derive(Clone, Debug, Serialize)]
+pub struct Declaration {
+    pub name: Name,
+    pub size: Option<Span>,
+    pub value: Option<Span>,
+    pub unit: Option<Span>,
+    pub from_to: Option<(Span, Span)>,
+    pub limits: Option<(Span, Span)>,
+    pub tolerance: Option<Span>,
+    pub span: Span,
+}
+
+/// `(mV) = (millivolt)` or `FARADAY = (faraday) (coulomb)` or `R = 8.314 (joule/degC)`.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitDefinition {
+    pub left: Span,
+    pub right: Vec<Span>,
+    pub span: Span,
+}
+
+/// The kinds of mechanism a NEURON block can declare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum MechanismKind {
+    Suffix,
+    PointProcess,
+    ArtificialCell,
+    VoltageProcess,
+    JunctionProcess,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NeuronStatement {
+    pub kind: NeuronStatementKind,
+    pub span: Span,
+}
+
+/// Which list statement of the NEURON block a [`NeuronStatementKind::NameList`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum NameListKind {
+    NonspecificCurrent,
+    ElectrodeCurrent,
+    Range,
+    Global,
+    Pointer,
+    BbcorePointer,
+    External,
+    Random,
+    Section,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum NeuronStatementKind {
+    Mechanism { kind: MechanismKind, name: Name },
+    UseIon(UseIon),
+    NameList { list: NameListKind, names: Vec<Name> },
+    ThreadSafe { names: Vec<Name> },
+    Represents { id: Span },
+    Verbatim,
+    Error,
+}
+
+/// `USEION ca READ cai, eca WRITE ica VALENCE 2 REPRESENTS CHEBI:29108`.
+#[derive(Clone, Debug, Serialize)]
+pub struct UseIon {
+    pub ion: Name,
+    pub read: Vec<Name>,
+    pub write: Vec<Name>,
+    pub valence: Option<Span>,
+    pub represents: Option<Span>,
+}
+
+/// The blocks that hold statements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum CallableKind {
+    Initial,
+    Breakpoint,
+    Derivative,
+    Kinetic,
+    Linear,
+    Nonlinear,
+    Discrete,
+    Partial,
+    Procedure,
+    Function,
+    NetReceive,
+    Before,
+    After,
+    Constructor,
+    Destructor,
+    PostEvent,
+}
+
+/// A block of statements with its header: `FUNCTION rates(v (mV)) (/ms) { … }`, `BEFORE STEP { … }`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Callable {
+    pub kind: CallableKind,
+    pub name: Option<Name>,
+    pub arguments: Vec<Argument>,
+    pub unit: Option<Span>,
+    /// `SOLVEFOR a, b` after a KINETIC/LINEAR/NONLINEAR/DERIVATIVE name.
+    pub solve_for: Vec<Name>,
+    pub body: Block,
+}
+
+/// A formal argument `v (mV)`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Argument {
+    pub name: Name,
+    pub unit: Option<Span>,
+}
+
+/// `{ statements }`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Block {
+    pub statements: Vec<Statement>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub span: Span,
+}
+
+/// Reaction arrows in KINETIC blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ReactionArrow {
+    /// `<->`, with forward and backward rates.
+    Reversible,
+    /// `<<`, a flux into a state.
+    Flux,
+    /// `->`, a one-way reaction.
+    Forward,
+}
+
+/// One side of a reaction: terms like `2 A + B`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReactionTerm {
+    pub coefficient: Option<Span>,
+    pub state: Expression,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum StatementKind {
+    Local { names: Vec<Declaration> },
+    Assignment { target: Expression, value: Expression },
+    Expression(Expression),
+    /// `~ A + B <-> C (kf, kb)`, `~ ca << (flux)`, `~ A -> (rate)`.
+    Reaction {
+        left: Vec<ReactionTerm>,
+        arrow: ReactionArrow,
+        right: Vec<ReactionTerm>,
+        rates: Vec<Expression>,
+    },
+    /// `~ a*x + b = c` in LINEAR/NONLINEAR blocks.
+    Equation { left: Expression, right: Expression },
+    Conserve { left: Expression, right: Expression },
+    Compartment { arguments: Vec<Expression>, states: Vec<Name> },
+    LongitudinalDiffusion { arguments: Vec<Expression>, states: Vec<Name> },
+    If { condition: Expression, then_block: Block, else_branch: Option<Box<Statement>> },
+    While { condition: Expression, body: Block },
+    From { variable: Name, from: Expression, to: Expression, by: Option<Expression>, body: Block },
+    Solve { name: Name, method: Option<Name>, steady_state: Option<Name>, if_error: Option<Block> },
+    Table { names: Vec<Name>, depend: Vec<Name>, from: Expression, to: Expression, with: Expression },
+    Protect(Box<Statement>),
+    MutexLock,
+    MutexUnlock,
+    Lag { name: Name, by: Name },
+    Watch { watches: Vec<(Expression, Expression)> },
+    ForNetcons { arguments: Vec<Argument>, body: Block },
+    Conductance { name: Name, ion: Option<Name> },
+    Initial(Block),
+    Block(Block),
+    Verbatim,
+    UnitsOn,
+    UnitsOff,
+    Error,
+}
+
+/// Binary operators, tightest last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum BinaryOperator {
+    Or,
+    And,
+    Equal,
+    NotEqual,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Power,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum UnaryOperator {
+    Negate,
+    Not,
+    Plus,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Expression {
+    pub kind: ExpressionKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub enum ExpressionKind {
+    /// `22`, `1e-3`, with an optional unit `22 (degC)`.
+    Number { unit: Option<Span> },
+    /// `x`, `m'`, `a[i]`, `x@2`.
+    Variable { name: Name, index: Option<Box<Expression>>, at: Option<Span> },
+    Call { name: Name, arguments: Vec<Expression> },
+    Unary { operator: UnaryOperator, operand: Box<Expression> },
+    Binary { operator: BinaryOperator, left: Box<Expression>, right: Box<Expression> },
+    Parenthesized(Box<Expression>),
+    String,
+    Error,
+}

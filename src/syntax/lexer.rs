@@ -1,0 +1,380 @@
+//! The lexer: turns the bytes of a mod file into tokens and trivia that together cover every byte.
+//!
+//! Regular tokens come from a `logos` automaton. The parts of NMODL that are not regular are handled around it:
+//! `COMMENT`/`VERBATIM` blocks and `TITLE` text are raw up to their terminator, `REPRESENTS` takes an ontology id
+//! whose `:` is not a comment, and whether `(` opens a unit like `(mV)` depends on where it stands (see
+//! [`UnitContext`]). The lexer never fails: bytes it cannot place become [`TokenKind::Unknown`] tokens.
+
+use logos::Logos;
+
+use crate::span::Span;
+use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::Dialect;
+
+/// The regular part of the token language. Input is bytes, since real files contain Latin-1.
+#[derive(Logos, Clone, Copy, PartialEq, Eq, Debug)]
+#[logos(utf8 = false)]
+enum RawToken {
+    #[regex(r"[ \t\x0B\x0C]+")]
+    Whitespace,
+    #[regex(r"\r\n|\n|\r")]
+    Newline,
+    #[regex(r"(?-u)[:?][^\r\n]*", allow_greedy = true)]
+    LineComment,
+    #[token(b"\xEF\xBB\xBF")]
+    ByteOrderMark,
+    #[regex(r#"(?-u)"[^"\r\n]*""#)]
+    String,
+    #[regex(r"[a-zA-Z_][a-zA-Z0-9_]*")]
+    Name,
+    #[regex(r"[a-zA-Z_][a-zA-Z0-9_]*'+")]
+    PrimedName,
+    #[regex(r"[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")]
+    #[regex(r"\.[0-9]+([eE][+-]?[0-9]+)?")]
+    Number,
+    #[token("{")]
+    LeftBrace,
+    #[token("}")]
+    RightBrace,
+    #[token("(")]
+    LeftParen,
+    #[token(")")]
+    RightParen,
+    #[token("[")]
+    LeftBracket,
+    #[token("]")]
+    RightBracket,
+    #[token(",")]
+    Comma,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    Star,
+    #[token("/")]
+    Slash,
+    #[token("^")]
+    Caret,
+    #[token("%")]
+    Percent,
+    #[token("=")]
+    Assign,
+    #[token("==")]
+    EqualEqual,
+    #[token("!=")]
+    NotEqual,
+    #[token("<")]
+    Less,
+    #[token("<=")]
+    LessEqual,
+    #[token(">")]
+    Greater,
+    #[token(">=")]
+    GreaterEqual,
+    #[token("&&")]
+    AndAnd,
+    #[token("||")]
+    OrOr,
+    #[token("!")]
+    Bang,
+    #[token("~")]
+    Tilde,
+    #[token("<->")]
+    ReactionArrow,
+    #[token("@")]
+    At,
+    #[token("'")]
+    Apostrophe,
+    #[token(";")]
+    Semicolon,
+}
+
+impl RawToken {
+    fn kind(self) -> TokenKind {
+        match self {
+            RawToken::Whitespace => TokenKind::Whitespace,
+            RawToken::Newline => TokenKind::Newline,
+            RawToken::LineComment => TokenKind::LineComment,
+            RawToken::ByteOrderMark => TokenKind::ByteOrderMark,
+            RawToken::String => TokenKind::String,
+            RawToken::Name => TokenKind::Name,
+            RawToken::PrimedName => TokenKind::PrimedName,
+            RawToken::Number => TokenKind::Number,
+            RawToken::LeftBrace => TokenKind::LeftBrace,
+            RawToken::RightBrace => TokenKind::RightBrace,
+            RawToken::LeftParen => TokenKind::LeftParen,
+            RawToken::RightParen => TokenKind::RightParen,
+            RawToken::LeftBracket => TokenKind::LeftBracket,
+            RawToken::RightBracket => TokenKind::RightBracket,
+            RawToken::Comma => TokenKind::Comma,
+            RawToken::Plus => TokenKind::Plus,
+            RawToken::Minus => TokenKind::Minus,
+            RawToken::Star => TokenKind::Star,
+            RawToken::Slash => TokenKind::Slash,
+            RawToken::Caret => TokenKind::Caret,
+            RawToken::Percent => TokenKind::Percent,
+            RawToken::Assign => TokenKind::Assign,
+            RawToken::EqualEqual => TokenKind::EqualEqual,
+            RawToken::NotEqual => TokenKind::NotEqual,
+            RawToken::Less => TokenKind::Less,
+            RawToken::LessEqual => TokenKind::LessEqual,
+            RawToken::Greater => TokenKind::Greater,
+            RawToken::GreaterEqual => TokenKind::GreaterEqual,
+            RawToken::AndAnd => TokenKind::AndAnd,
+            RawToken::OrOr => TokenKind::OrOr,
+            RawToken::Bang => TokenKind::Bang,
+            RawToken::Tilde => TokenKind::Tilde,
+            RawToken::ReactionArrow => TokenKind::ReactionArrow,
+            RawToken::At => TokenKind::At,
+            RawToken::Apostrophe => TokenKind::Apostrophe,
+            RawToken::Semicolon => TokenKind::Semicolon,
+        }
+    }
+}
+
+/// Splits `source` into tokens. Concatenating the bytes of the returned spans, in order, gives `source` back.
+pub fn lex(source: &[u8], dialect: Dialect) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(source.len() / 4 + 16);
+    let mut raw = RawToken::lexer(source);
+    let mut context = UnitContext::default();
+    while let Some(result) = raw.next() {
+        let start = raw.span().start;
+        let end = raw.span().end;
+        let kind = match result {
+            Ok(token) => token.kind(),
+            Err(()) => {
+                // Glue runs of unknown bytes into one token, so a Latin-1 word gives one diagnostic.
+                if let Some(last) = tokens.last_mut() {
+                    let last: &mut Token = last;
+                    if last.kind == TokenKind::Unknown && last.span.end as usize == start {
+                        last.span.end = end as u32;
+                        continue;
+                    }
+                }
+                TokenKind::Unknown
+            }
+        };
+        let kind = if kind == TokenKind::Name {
+            TokenKind::keyword(&source[start..end]).unwrap_or(TokenKind::Name)
+        } else {
+            kind
+        };
+        match kind {
+            TokenKind::KwComment => {
+                let block_end = find_block_end(source, end, b"ENDCOMMENT", dialect);
+                tokens.push(Token {
+                    kind: TokenKind::CommentBlock,
+                    span: Span::new(start, block_end),
+                });
+                raw.bump(block_end - end);
+                continue;
+            }
+            TokenKind::KwVerbatim => {
+                let block_end = find_block_end(source, end, b"ENDVERBATIM", dialect);
+                tokens.push(Token {
+                    kind: TokenKind::Verbatim,
+                    span: Span::new(start, block_end),
+                });
+                raw.bump(block_end - end);
+                context.significant(TokenKind::Verbatim);
+                continue;
+            }
+            TokenKind::KwTitle => {
+                tokens.push(Token {
+                    kind,
+                    span: Span::new(start, end),
+                });
+                let after_space = skip_horizontal_space(source, end);
+                if after_space > end {
+                    tokens.push(Token {
+                        kind: TokenKind::Whitespace,
+                        span: Span::new(end, after_space),
+                    });
+                }
+                let line_end = find_line_end(source, after_space);
+                if line_end > after_space {
+                    tokens.push(Token {
+                        kind: TokenKind::TitleText,
+                        span: Span::new(after_space, line_end),
+                    });
+                }
+                raw.bump(line_end - end);
+                context.significant(TokenKind::TitleText);
+                continue;
+            }
+            TokenKind::KwRepresents => {
+                tokens.push(Token {
+                    kind,
+                    span: Span::new(start, end),
+                });
+                let after_space = skip_horizontal_space(source, end);
+                let word_end = find_word_end(source, after_space);
+                if word_end > after_space {
+                    if after_space > end {
+                        tokens.push(Token {
+                            kind: TokenKind::Whitespace,
+                            span: Span::new(end, after_space),
+                        });
+                    }
+                    tokens.push(Token {
+                        kind: TokenKind::OntologyId,
+                        span: Span::new(after_space, word_end),
+                    });
+                    raw.bump(word_end - end);
+                }
+                context.significant(TokenKind::OntologyId);
+                continue;
+            }
+            TokenKind::LeftParen if context.unit_may_follow() => {
+                if let Some(unit_end) = find_unit_end(source, end) {
+                    tokens.push(Token {
+                        kind: TokenKind::Unit,
+                        span: Span::new(start, unit_end),
+                    });
+                    raw.bump(unit_end - end);
+                    context.significant(TokenKind::Unit);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if !kind.is_trivia() {
+            context.significant(kind);
+        }
+        tokens.push(Token {
+            kind,
+            span: Span::new(start, end),
+        });
+    }
+    tokens
+}
+
+/// Where a `COMMENT` or `VERBATIM` block that starts at `from` ends (just after its terminating word), or the end
+/// of the input when it is unterminated.
+///
+/// nocmodl ends the block at the first line whose first word is the terminator; modcc (Arbor) at the first
+/// occurrence of the terminator as a word anywhere.
+fn find_block_end(source: &[u8], from: usize, terminator: &[u8], dialect: Dialect) -> usize {
+    let mut search_from = from;
+    while let Some(found) = find_subslice(&source[search_from..], terminator) {
+        let at = search_from + found;
+        let after = at + terminator.len();
+        let word_ends_here = source
+            .get(after)
+            .is_none_or(|&byte| !(byte.is_ascii_alphanumeric() || byte == b'_'));
+        let word_starts_here = at == 0 || !(source[at - 1].is_ascii_alphanumeric() || source[at - 1] == b'_');
+        let first_word_of_line = source[..at]
+            .iter()
+            .rev()
+            .take_while(|&&byte| byte != b'\n' && byte != b'\r')
+            .all(|&byte| byte == b' ' || byte == b'\t');
+        let accepted = match dialect {
+            Dialect::Neuron => first_word_of_line && word_ends_here,
+            Dialect::Arbor => word_starts_here && word_ends_here,
+        };
+        if accepted {
+            return after;
+        }
+        search_from = after;
+    }
+    source.len()
+}
+
+fn find_subslice(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+fn skip_horizontal_space(source: &[u8], from: usize) -> usize {
+    from + source[from..]
+        .iter()
+        .take_while(|&&byte| byte == b' ' || byte == b'\t')
+        .count()
+}
+
+fn find_line_end(source: &[u8], from: usize) -> usize {
+    from + source[from..]
+        .iter()
+        .take_while(|&&byte| byte != b'\n' && byte != b'\r')
+        .count()
+}
+
+fn find_word_end(source: &[u8], from: usize) -> usize {
+    from + source[from..]
+        .iter()
+        .take_while(|&&byte| !byte.is_ascii_whitespace() && byte != b'}' && byte != b'{')
+        .count()
+}
+
+/// Given the offset just after a `(`, the offset just after the `)` that closes a unit on the same line.
+/// A unit holds no `(`, so `f(v(mV))` is not read as the unit `(v(mV)`.
+fn find_unit_end(source: &[u8], after_open: usize) -> Option<usize> {
+    for (index, &byte) in source[after_open..].iter().enumerate() {
+        match byte {
+            b')' => return Some(after_open + index + 1),
+            b'(' | b'\n' | b'\r' | b'{' | b'}' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Tracks just enough of the surrounding structure to know whether a `(` opens a unit.
+///
+/// A unit follows a number anywhere (`22 (degC)`); a declared name in PARAMETER, ASSIGNED, STATE, CONSTANT and
+/// INDEPENDENT (`v (mV)`, `g[2] (S/cm2)`); anything in UNITS (`FARADAY = (faraday) (coulomb)`); an argument name
+/// inside a FUNCTION/PROCEDURE/NET_RECEIVE header (`rates(v (mV))`); and a header's closing `)` (a function's unit).
+/// Everywhere else `(` is a parenthesis or a call.
+#[derive(Default)]
+struct UnitContext {
+    brace_depth: u32,
+    paren_depth_in_header: u32,
+    block: Option<TokenKind>,
+    previous: Option<TokenKind>,
+}
+
+impl UnitContext {
+    fn significant(&mut self, kind: TokenKind) {
+        match kind {
+            TokenKind::LeftBrace => self.brace_depth += 1,
+            TokenKind::RightBrace => {
+                self.brace_depth = self.brace_depth.saturating_sub(1);
+                if self.brace_depth == 0 {
+                    self.block = None;
+                }
+            }
+            TokenKind::LeftParen if self.brace_depth == 0 => self.paren_depth_in_header += 1,
+            TokenKind::RightParen if self.brace_depth == 0 => {
+                self.paren_depth_in_header = self.paren_depth_in_header.saturating_sub(1)
+            }
+            _ if self.brace_depth == 0 && kind.starts_top_level_item() => {
+                self.block = Some(kind);
+                self.paren_depth_in_header = 0;
+            }
+            _ => {}
+        }
+        self.previous = Some(kind);
+    }
+
+    fn unit_may_follow(&self) -> bool {
+        use TokenKind::*;
+        let previous = self.previous;
+        if previous == Some(Number) {
+            return true;
+        }
+        if self.brace_depth == 0 {
+            return match previous {
+                Some(RightParen) => self.paren_depth_in_header == 0 && self.block.is_some(),
+                Some(Name) => self.paren_depth_in_header == 1,
+                _ => false,
+            };
+        }
+        match self.block {
+            Some(KwUnits) => true,
+            Some(KwParameter | KwAssigned | KwState | KwConstant | KwIndependent) => {
+                self.brace_depth == 1 && matches!(previous, Some(Name | RightBracket))
+            }
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! Top-level items: TITLE, INCLUDE, DEFINE, UNITSON/OFF, VERBATIM, the NEURON block, UNITS, the declaration
+//! blocks (PARAMETER, ASSIGNED, STATE, CONSTANT, INDEPENDENT, WHITE_NOISE) and the blocks that hold statements.
+
+use chumsky::prelude::*;
+
+use super::recovery::{assume_closing_brace, skip_item, skip_statement};
+use super::statements::{argument_list, block_parser, local_declarations};
+use super::{name, name_list, token_on_same_line, optional_unit, signed_number, to_span, token, Expected, Extra, ParserInput};
+use crate::span::Span;
+use crate::syntax::ast::{
+    Callable, CallableKind, Declaration, DeclarationBlock, File, Item, ItemKind, MechanismKind, Name,
+    NameListKind, NeuronStatement, NeuronStatementKind, UnitDefinition, UseIon,
+};
+use crate::syntax::token::TokenKind;
+
+/// A whole file: items up to the end of the input.
+pub(crate) fn file_parser<'t>() -> impl Parser<'t, ParserInput<'t>, File, Extra<'t>> {
+    item_parser()
+        .recover_with(via_parser(skip_item().map(|span| Item {
+            kind: ItemKind::Error,
+            span,
+        })))
+        .repeated()
+        .collect::<Vec<_>>()
+        .then_ignore(end())
+        .map(|items| File { items })
+}
+
+/// `{ … }` around a list of `inner`, with statement-level recovery and a missing `}` assumed before the next
+/// top-level block.
+fn braced_list<'t, T: 't>(
+    inner: impl Parser<'t, ParserInput<'t>, T, Extra<'t>> + Clone + 't,
+    error: impl Fn(Span) -> T + Clone + 't,
+) -> impl Parser<'t, ParserInput<'t>, Vec<T>, Extra<'t>> + Clone {
+    token(TokenKind::LeftBrace)
+        .ignore_then(
+            inner
+                .recover_with(via_parser(skip_statement().map(error)))
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .then_ignore(
+            token(TokenKind::RightBrace)
+                .labelled(Expected::EndOfBlock)
+                .recover_with(via_parser(assume_closing_brace())),
+        )
+}
+
+fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clone {
+    let title = token(TokenKind::KwTitle)
+        .ignore_then(token(TokenKind::TitleText).or_not())
+        .map(|text| ItemKind::Title { text });
+    let include = token(TokenKind::KwInclude)
+        .ignore_then(token(TokenKind::String))
+        .map(|path| ItemKind::Include { path });
+    let define = token(TokenKind::KwDefine)
+        .ignore_then(name())
+        .then(signed_number())
+        .map(|(name, value)| ItemKind::Define { name, value });
+    let verbatim = token(TokenKind::Verbatim).to(ItemKind::Verbatim);
+    let units_on = token(TokenKind::KwUnitsOn).to(ItemKind::UnitsOn);
+    let units_off = token(TokenKind::KwUnitsOff).to(ItemKind::UnitsOff);
+
+    let neuron = token(TokenKind::KwNeuron)
+        .ignore_then(braced_list(neuron_statement(), |span| NeuronStatement {
+            kind: NeuronStatementKind::Error,
+            span,
+        }))
+        .map(|statements| ItemKind::Neuron { statements });
+
+    let units = token(TokenKind::KwUnits)
+        .ignore_then(braced_list(unit_definition(), |span| UnitDefinition {
+            left: span,
+            right: Vec::new(),
+            span,
+        }))
+        .map(|definitions| ItemKind::Units { definitions });
+
+    let declaration_block = choice((
+        token(TokenKind::KwParameter).to(DeclarationBlock::Parameter),
+        token(TokenKind::KwAssigned).to(DeclarationBlock::Assigned),
+        token(TokenKind::KwState).to(DeclarationBlock::State),
+        token(TokenKind::KwConstant).to(DeclarationBlock::Constant),
+        token(TokenKind::KwIndependent).to(DeclarationBlock::Independent),
+        token(TokenKind::KwWhiteNoise).to(DeclarationBlock::WhiteNoise),
+    ))
+    .then(braced_list(declaration(), |span| Declaration {
+        name: Name { span },
+        size: None,
+        value: None,
+        unit: None,
+        from_to: None,
+        limits: None,
+        tolerance: None,
+        span,
+    }))
+    .map(|(block, declarations)| ItemKind::Declarations { block, declarations });
+
+    let function_table = token(TokenKind::KwFunctionTable)
+        .ignore_then(name())
+        .then(argument_list())
+        .then(optional_unit())
+        .map(|((name, arguments), unit)| ItemKind::FunctionTable {
+            name,
+            arguments,
+            unit,
+        });
+
+    let local = local_declarations().map(|names| ItemKind::Local { names });
+
+    choice((
+        title,
+        local,
+        include,
+        define,
+        verbatim,
+        units_on,
+        units_off,
+        neuron,
+        units,
+        declaration_block,
+        function_table,
+        callable().map(|callable| ItemKind::Callable(Box::new(callable))),
+    ))
+    .map_with(|kind, extra| Item {
+        kind,
+        span: to_span(extra.span()),
+    })
+    .labelled(Expected::TopLevelBlock)
+}
+
+/// Blocks that hold statements, with their headers.
+fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clone {
+    let body = block_parser();
+    let no_header = choice((
+        token(TokenKind::KwInitial).to(CallableKind::Initial),
+        token(TokenKind::KwBreakpoint).to(CallableKind::Breakpoint),
+        token(TokenKind::KwConstructor).to(CallableKind::Constructor),
+        token(TokenKind::KwDestructor).to(CallableKind::Destructor),
+    ))
+    .map(|kind| (kind, None, Vec::new(), None, Vec::new()));
+    let solve_for = token(TokenKind::KwSolveFor).ignore_then(name_list()).or_not();
+    let named = choice((
+        token(TokenKind::KwDerivative).to(CallableKind::Derivative),
+        token(TokenKind::KwKinetic).to(CallableKind::Kinetic),
+        token(TokenKind::KwLinear).to(CallableKind::Linear),
+        token(TokenKind::KwNonlinear).to(CallableKind::Nonlinear),
+        token(TokenKind::KwDiscrete).to(CallableKind::Discrete),
+        token(TokenKind::KwPartial).to(CallableKind::Partial),
+    ))
+    .then(name())
+    .then(solve_for)
+    .map(|((kind, name), solve_for)| (kind, Some(name), Vec::new(), None, solve_for.unwrap_or_default()));
+    let with_arguments = choice((
+        token(TokenKind::KwProcedure).to(CallableKind::Procedure),
+        token(TokenKind::KwFunction).to(CallableKind::Function),
+    ))
+    .then(name())
+    .then(argument_list())
+    .then(optional_unit())
+    .map(|(((kind, name), arguments), unit)| (kind, Some(name), arguments, unit, Vec::new()));
+    let anonymous_with_arguments = choice((
+        token(TokenKind::KwNetReceive).to(CallableKind::NetReceive),
+        token(TokenKind::KwPostEvent).to(CallableKind::PostEvent),
+    ))
+    .then(argument_list())
+    .map(|(kind, arguments)| (kind, None, arguments, None, Vec::new()));
+    // BEFORE/AFTER name the step they hook into: BREAKPOINT, SOLVE, INITIAL or STEP.
+    let hook_step = choice((
+        token(TokenKind::KwBreakpoint),
+        token(TokenKind::KwSolve),
+        token(TokenKind::KwInitial),
+        token(TokenKind::Name),
+    ))
+    .map(|span| Name { span });
+    let hook = choice((
+        token(TokenKind::KwBefore).to(CallableKind::Before),
+        token(TokenKind::KwAfter).to(CallableKind::After),
+    ))
+    .then(hook_step)
+    .map(|(kind, step)| (kind, Some(step), Vec::new(), None, Vec::new()));
+
+    choice((no_header, named, with_arguments, anonymous_with_arguments, hook))
+        .then(body)
+        .map(|((kind, name, arguments, unit, solve_for), body)| Callable {
+            kind,
+            name,
+            arguments,
+            unit,
+            solve_for,
+            body,
+        })
+}
+
+/// One statement of the NEURON block.
+fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, Extra<'t>> + Clone {
+    let mechanism = choice((
+        token(TokenKind::KwSuffix).to(MechanismKind::Suffix),
+        token(TokenKind::KwPointProcess).to(MechanismKind::PointProcess),
+        token(TokenKind::KwArtificialCell).to(MechanismKind::ArtificialCell),
+        token(TokenKind::KwVoltageProcess).to(MechanismKind::VoltageProcess),
+        token(TokenKind::KwJunctionProcess).to(MechanismKind::JunctionProcess),
+    ))
+    .then(name())
+    .map(|(kind, name)| NeuronStatementKind::Mechanism { kind, name });
+
+    let use_ion = token(TokenKind::KwUseIon)
+        .ignore_then(name())
+        .then(token(TokenKind::KwRead).ignore_then(name_list()).or_not())
+        .then(token(TokenKind::KwWrite).ignore_then(name_list()).or_not())
+        .then(token(TokenKind::KwValence).ignore_then(signed_number()).or_not())
+        .then(token(TokenKind::KwRepresents).ignore_then(token(TokenKind::OntologyId)).or_not())
+        .map(|((((ion, read), write), valence), represents)| {
+            NeuronStatementKind::UseIon(UseIon {
+                ion,
+                read: read.unwrap_or_default(),
+                write: write.unwrap_or_default(),
+                valence,
+                represents,
+            })
+        });
+
+    let list = choice((
+        token(TokenKind::KwNonspecificCurrent).to(NameListKind::NonspecificCurrent),
+        token(TokenKind::KwElectrodeCurrent).to(NameListKind::ElectrodeCurrent),
+        token(TokenKind::KwRange).to(NameListKind::Range),
+        token(TokenKind::KwGlobal).to(NameListKind::Global),
+        token(TokenKind::KwPointer).to(NameListKind::Pointer),
+        token(TokenKind::KwBbcorePointer).to(NameListKind::BbcorePointer),
+        token(TokenKind::KwExternal).to(NameListKind::External),
+        token(TokenKind::KwRandom).to(NameListKind::Random),
+    ))
+    .then(name_list())
+    .map(|(list, names)| NeuronStatementKind::NameList { list, names });
+
+    let thread_safe = token(TokenKind::KwThreadSafe)
+        .ignore_then(name_list().or_not())
+        .map(|names| NeuronStatementKind::ThreadSafe {
+            names: names.unwrap_or_default(),
+        });
+    let represents = token(TokenKind::KwRepresents)
+        .ignore_then(token(TokenKind::OntologyId))
+        .map(|id| NeuronStatementKind::Represents { id });
+    let verbatim = token(TokenKind::Verbatim).to(NeuronStatementKind::Verbatim);
+
+    choice((mechanism, use_ion, list, thread_safe, represents, verbatim))
+        .map_with(|kind, extra| NeuronStatement {
+            kind,
+            span: to_span(extra.span()),
+        })
+        .labelled(Expected::NeuronStatement)
+}
+
+/// One declaration in PARAMETER, ASSIGNED, STATE, CONSTANT, INDEPENDENT or WHITE_NOISE.
+fn declaration<'t>() -> impl Parser<'t, ParserInput<'t>, Declaration, Extra<'t>> + Clone {
+    let size = token(TokenKind::Number).or(token(TokenKind::Name)).delimited_by(token(TokenKind::LeftBracket), token(TokenKind::RightBracket));
+    let value = token(TokenKind::Assign).ignore_then(signed_number());
+    let from_to = token(TokenKind::KwFrom)
+        .ignore_then(signed_number())
+        .then_ignore(token(TokenKind::KwTo))
+        .then(signed_number());
+    // INDEPENDENT's `t FROM 0 TO 1 WITH 1` and the old `START x` are read and kept in the span only.
+    let with = token(TokenKind::KwWith).ignore_then(signed_number()).or_not();
+    let limits = token(TokenKind::Less)
+        .ignore_then(signed_number())
+        .then(token(TokenKind::Comma).ignore_then(signed_number()).or_not())
+        .then_ignore(token(TokenKind::Greater));
+    name()
+        .then(size.or_not())
+        .then(value.or_not())
+        .then(from_to.or_not())
+        .then_ignore(with)
+        .then(optional_unit())
+        .then(limits.or_not())
+        .map_with(|(((((name, size), value), from_to), unit), limits), extra| {
+            let (limits, tolerance) = match limits {
+                Some((low, Some(high))) => (Some((low, high)), None),
+                Some((tolerance, None)) => (None, Some(tolerance)),
+                None => (None, None),
+            };
+            Declaration {
+                name,
+                size,
+                value,
+                unit,
+                from_to,
+                limits,
+                tolerance,
+                span: to_span(extra.span()),
+            }
+        })
+        .labelled(Expected::Declaration)
+}
+
+/// One line of the UNITS block: `(mV) = (millivolt)`, `FARADAY = (faraday) (coulomb)`, `R = 8.314 (joule/degC)`.
+fn unit_definition<'t>() -> impl Parser<'t, ParserInput<'t>, UnitDefinition, Extra<'t>> + Clone {
+    token(TokenKind::Unit)
+        .or(token(TokenKind::Name))
+        .then_ignore(token(TokenKind::Assign))
+        .then(token(TokenKind::Unit).or(signed_number()))
+        .then(token_on_same_line(TokenKind::Unit).or_not())
+        .map_with(|((left, first), second), extra| UnitDefinition {
+            left,
+            right: std::iter::once(first).chain(second).collect(),
+            span: to_span(extra.span()),
+        })
+        .labelled(Expected::UnitDefinition)
+}

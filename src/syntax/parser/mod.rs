@@ -1,0 +1,214 @@
+//! The parser: significant tokens in, an [`ast::File`] and syntax errors out. It never fails and never panics.
+//!
+//! Built with chumsky over a slice of [`SyntaxToken`]s. Error recovery resynchronises at statement boundaries (the
+//! first token of a line, or a closing `}`) and at top-level blocks, so every error in a file is reported, not only
+//! the first. The submodules follow the grammar: [`expressions`], [`statements`], [`blocks`] (top-level items),
+//! and [`recovery`] (how to skip bad input).
+
+mod blocks;
+mod error;
+mod expressions;
+mod recovery;
+mod statements;
+
+use chumsky::input::{Input, MappedInput};
+use chumsky::prelude::*;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::span::Span;
+use crate::syntax::{ast, MAXIMUM_NESTING};
+use crate::syntax::token::{Token, TokenKind};
+
+pub(crate) use error::{Expected, SyntaxError};
+
+/// A significant token as the parser sees it: its kind, and whether it is the first significant token of a line
+/// (statements resynchronise there after an error).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct SyntaxToken {
+    pub kind: TokenKind,
+    pub first_on_line: bool,
+}
+
+pub(crate) type ParserSpan = SimpleSpan<usize>;
+type TokenSlice<'t> = &'t [(SyntaxToken, ParserSpan)];
+pub(crate) type ParserInput<'t> = MappedInput<'t, SyntaxToken, ParserSpan, TokenSlice<'t>>;
+pub(crate) type Extra<'t> = extra::Err<SyntaxError>;
+
+/// Converts a parser span (byte offsets) into a project span.
+/// An empty span between two tokens comes back from chumsky with `end < start`; it becomes an empty span at the
+/// end of the earlier token.
+pub(crate) fn to_span(span: ParserSpan) -> Span {
+    if span.end < span.start {
+        Span::empty_at(span.end)
+    } else {
+        Span::new(span.start, span.end)
+    }
+}
+
+fn split_token(token: &(SyntaxToken, ParserSpan)) -> (&SyntaxToken, &ParserSpan) {
+    (&token.0, &token.1)
+}
+
+/// Parses the tokens of one file (all of them, trivia included) into a syntax tree and the syntax errors found.
+/// Also returns the diagnostics for nesting deeper than [`MAXIMUM_NESTING`]: such a region is replaced, for the
+/// parser, by one placeholder (a number inside an expression, an empty `{}` for braces).
+pub(crate) fn parse_tokens(
+    tokens: &[Token],
+    source_length: usize,
+) -> (ast::File, Vec<SyntaxError>, Vec<Diagnostic>) {
+    let mut significant = significant_tokens(tokens);
+    let nesting_errors = limit_nesting(&mut significant);
+    let end_of_input = ParserSpan::from(source_length..source_length);
+    let split: fn(&(SyntaxToken, ParserSpan)) -> (&SyntaxToken, &ParserSpan) = split_token;
+    let input = significant.as_slice().map(end_of_input, split);
+    let (file, errors) = blocks::file_parser().parse(input).into_output_errors();
+    (file.unwrap_or_default(), errors, nesting_errors)
+}
+
+/// Cuts every region nested deeper than [`MAXIMUM_NESTING`] out of the token list, so the recursive parser stays
+/// shallow whatever the input, and reports each region once.
+fn limit_nesting(significant: &mut Vec<(SyntaxToken, ParserSpan)>) -> Vec<Diagnostic> {
+    let mut depth = 0usize;
+    let mut too_deep = false;
+    for (token, _) in significant.iter() {
+        match token.kind {
+            TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => {
+                depth += 1;
+                too_deep |= depth > MAXIMUM_NESTING;
+            }
+            TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if !too_deep {
+        return Vec::new();
+    }
+    let mut diagnostics = Vec::new();
+    let mut kept = Vec::with_capacity(significant.len());
+    let mut index = 0;
+    depth = 0;
+    while index < significant.len() {
+        let (token, span) = significant[index];
+        match token.kind {
+            TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace if depth == MAXIMUM_NESTING => {
+                // Find the matching closer (or the end of the input) and replace the region.
+                let mut inner_depth = 0usize;
+                let mut end = index;
+                while end < significant.len() {
+                    match significant[end].0.kind {
+                        TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => inner_depth += 1,
+                        TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => {
+                            inner_depth -= 1;
+                            if inner_depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    end += 1;
+                }
+                let last = end.min(significant.len() - 1);
+                let region = ParserSpan::from(span.start..significant[last].1.end);
+                diagnostics.push(Diagnostic::error(
+                    Code::NestingTooDeep,
+                    format!("nesting deeper than {MAXIMUM_NESTING} levels"),
+                    Span::new(span.start, span.end),
+                    "this opens a region nested too deeply to be read",
+                )
+                .with_note("nocmodl and modcc cannot compile such a file either; the region was skipped"));
+                if token.kind == TokenKind::LeftBrace {
+                    kept.push((token, ParserSpan::from(span.start..span.end)));
+                    if end < significant.len() {
+                        kept.push(significant[end]);
+                    }
+                } else {
+                    kept.push((
+                        SyntaxToken {
+                            kind: TokenKind::Number,
+                            first_on_line: token.first_on_line,
+                        },
+                        region,
+                    ));
+                }
+                index = end + 1;
+                continue;
+            }
+            TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => depth += 1,
+            TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        kept.push((token, span));
+        index += 1;
+    }
+    *significant = kept;
+    diagnostics
+}
+
+fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
+    let mut significant = Vec::with_capacity(tokens.len() / 2 + 1);
+    let mut at_line_start = true;
+    for token in tokens {
+        match token.kind {
+            TokenKind::Newline => at_line_start = true,
+            kind if kind.is_trivia() => {}
+            kind => {
+                significant.push((
+                    SyntaxToken {
+                        kind,
+                        first_on_line: at_line_start,
+                    },
+                    ParserSpan::from(token.span.range()),
+                ));
+                at_line_start = false;
+            }
+        }
+    }
+    significant
+}
+
+/// Matches one token of `kind` and yields its span.
+pub(crate) fn token<'t>(kind: TokenKind) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+    any()
+        .filter(move |token: &SyntaxToken| token.kind == kind)
+        .map_with(|_, extra| to_span(extra.span()))
+        .labelled(Expected::Token(kind))
+}
+
+/// Matches one token of `kind` that continues the current line (is not the first token of a line).
+pub(crate) fn token_on_same_line<'t>(kind: TokenKind) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+    any()
+        .filter(move |token: &SyntaxToken| token.kind == kind && !token.first_on_line)
+        .map_with(|_, extra| to_span(extra.span()))
+        .labelled(Expected::Token(kind))
+}
+
+/// A plain name (not a keyword).
+pub(crate) fn name<'t>() -> impl Parser<'t, ParserInput<'t>, ast::Name, Extra<'t>> + Clone {
+    token(TokenKind::Name).map(|span| ast::Name { span })
+}
+
+/// A comma-separated list of names (at least one).
+pub(crate) fn name_list<'t>() -> impl Parser<'t, ParserInput<'t>, Vec<ast::Name>, Extra<'t>> + Clone {
+    name()
+        .separated_by(token(TokenKind::Comma))
+        .at_least(1)
+        .collect::<Vec<_>>()
+}
+
+/// A number with an optional sign, as in PARAMETER defaults and limits: yields the span of sign and digits.
+pub(crate) fn signed_number<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+    token(TokenKind::Minus)
+        .or(token(TokenKind::Plus))
+        .or_not()
+        .then(token(TokenKind::Number))
+        .map(|(sign, number)| match sign {
+            Some(sign) => sign.cover(number),
+            None => number,
+        })
+        .labelled(Expected::Number)
+}
+
+/// An optional unit `(mV)`.
+pub(crate) fn optional_unit<'t>() -> impl Parser<'t, ParserInput<'t>, Option<Span>, Extra<'t>> + Clone {
+    token(TokenKind::Unit).labelled(Expected::Unit).or_not()
+}

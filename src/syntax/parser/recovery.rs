@@ -1,0 +1,134 @@
+//! How the parser skips input it cannot read, so that one error does not hide the next.
+//!
+//! Three grains: a bad parenthesised expression is skipped to its matching `)`; a bad statement to the next token
+//! that starts a line (or the `}` that closes its block); a bad top-level item to the next top-level keyword at the
+//! start of a line. Braces met while skipping are skipped as a whole.
+
+use chumsky::error::LabelError;
+use chumsky::prelude::*;
+
+use super::{to_span, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
+use crate::span::Span;
+use crate::syntax::token::TokenKind;
+
+fn error_here(expected: Expected, found: Option<SyntaxToken>, span: super::ParserSpan) -> SyntaxError {
+    <SyntaxError as LabelError<'_, ParserInput<'_>, Expected>>::expected_found(
+        [expected],
+        found.as_ref().map(Into::into),
+        span,
+    )
+}
+
+/// Whether a top-level block can start at this token (a keyword at the start of a line).
+fn starts_top_level_item(token: SyntaxToken) -> bool {
+    token.first_on_line && token.kind.starts_top_level_item()
+}
+
+/// Skips from a `(` to its matching `)`, never past the end of the statement's line. Yields the skipped span.
+pub(crate) fn skip_nested_parentheses<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+    custom(|input| {
+        let start = input.cursor();
+        let next: Option<SyntaxToken> = input.peek();
+        match next {
+            Some(token) if token.kind == TokenKind::LeftParen => {
+                input.next();
+            }
+            found => {
+                let span = input.span_since(&start);
+                return Err(error_here(Expected::Token(TokenKind::LeftParen), found, span));
+            }
+        }
+        let mut depth = 1usize;
+        while depth > 0 {
+            let next: Option<SyntaxToken> = input.peek();
+            match next {
+                None => break,
+                Some(token) if token.kind == TokenKind::RightBrace || token.kind == TokenKind::LeftBrace => break,
+                Some(token) if token.first_on_line => break,
+                Some(token) => {
+                    match token.kind {
+                        TokenKind::LeftParen => depth += 1,
+                        TokenKind::RightParen => depth -= 1,
+                        _ => {}
+                    }
+                    input.next();
+                }
+            }
+        }
+        Ok(to_span(input.span_since(&start)))
+    })
+}
+
+/// Skips a statement that could not be read: at least one token, then up to the next token that starts a line or
+/// the `}` that closes the enclosing block. Fails (skipping nothing) at a `}`, at the end of the input, and at a
+/// top-level keyword that starts a line, so that the enclosing block can end there.
+pub(crate) fn skip_statement<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+    custom(|input| {
+        let start = input.cursor();
+        let next: Option<SyntaxToken> = input.peek();
+        match next {
+            None => {
+                let span = input.span_since(&start);
+                return Err(error_here(Expected::Statement, None, span));
+            }
+            Some(token) if token.kind == TokenKind::RightBrace || starts_top_level_item(token) => {
+                let span = input.span_since(&start);
+                return Err(error_here(Expected::Statement, Some(token), span));
+            }
+            Some(_) => {}
+        }
+        let mut depth = 0usize;
+        let mut first = true;
+        while let Some(token) = input.peek() as Option<SyntaxToken> {
+            if depth == 0 && !first && (token.first_on_line || token.kind == TokenKind::RightBrace) {
+                break;
+            }
+            if depth > 0 && starts_top_level_item(token) {
+                break;
+            }
+            match token.kind {
+                TokenKind::LeftBrace => depth += 1,
+                TokenKind::RightBrace => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            input.next();
+            first = false;
+        }
+        Ok(to_span(input.span_since(&start)))
+    })
+}
+
+/// Skips a top-level item that could not be read: at least one token, then up to the next top-level keyword that
+/// starts a line.
+pub(crate) fn skip_item<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+    custom(|input| {
+        let start = input.cursor();
+        if input.peek().is_none() {
+            let span = input.span_since(&start);
+            return Err(error_here(Expected::TopLevelBlock, None, span));
+        }
+        input.next();
+        while let Some(token) = input.peek() as Option<SyntaxToken> {
+            if starts_top_level_item(token) {
+                break;
+            }
+            input.next();
+        }
+        Ok(to_span(input.span_since(&start)))
+    })
+}
+
+/// Succeeds without consuming anything where a missing `}` can be assumed: before a top-level keyword that starts
+/// a line, or at the end of the input. Used as the recovery of a block's closing brace.
+pub(crate) fn assume_closing_brace<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+    custom(|input| {
+        let start = input.cursor();
+        let next = input.peek();
+        let span = input.span_since(&start);
+        match next {
+            None => Ok(to_span(span)),
+            Some(token) if starts_top_level_item(token) => Ok(to_span(span)),
+            found => Err(error_here(Expected::Token(TokenKind::RightBrace), found, span)),
+        }
+    })
+}

@@ -1,0 +1,256 @@
+//! Token kinds: every byte of a mod file belongs to exactly one token, significant or trivia.
+
+use crate::span::Span;
+
+macro_rules! token_kinds {
+    (
+        other { $($other:ident => $other_text:literal,)* }
+        keywords { $($keyword:ident => $keyword_text:literal,)* }
+    ) => {
+        /// The kind of a token. Keywords are listed in [`KEYWORDS`]; trivia kinds answer `is_trivia`.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+        #[repr(u8)]
+        pub enum TokenKind {
+            $($other,)*
+            $($keyword,)*
+        }
+
+        /// Every reserved word of NMODL (both dialects), exactly as written in source.
+        /// `grammar/nmodl.ebnf` lists the same words; a test keeps the two in agreement.
+        pub const KEYWORDS: &[(&str, TokenKind)] = &[$(($keyword_text, TokenKind::$keyword),)*];
+
+        const ALL_TOKEN_KINDS: &[TokenKind] = &[$(TokenKind::$other,)* $(TokenKind::$keyword,)*];
+
+        /// Every token kind, in declaration order.
+        pub fn all_token_kinds() -> impl Iterator<Item = TokenKind> {
+            ALL_TOKEN_KINDS.iter().copied()
+        }
+
+        impl TokenKind {
+            /// How the token kind is named in messages ("expected `}`", "found a name").
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(TokenKind::$other => $other_text,)*
+                    $(TokenKind::$keyword => concat!("`", $keyword_text, "`"),)*
+                }
+            }
+
+            /// The keyword spelled exactly `word`, if any.
+            pub fn keyword(word: &[u8]) -> Option<TokenKind> {
+                match word {
+                    $(w if w == $keyword_text.as_bytes() => Some(TokenKind::$keyword),)*
+                    _ => None,
+                }
+            }
+
+            pub fn is_keyword(self) -> bool {
+                matches!(self, $(TokenKind::$keyword)|*)
+            }
+        }
+    };
+}
+
+token_kinds! {
+    other {
+        Whitespace => "whitespace",
+        Newline => "a line break",
+        LineComment => "a comment",
+        CommentBlock => "a COMMENT block",
+        ByteOrderMark => "a byte order mark",
+        Verbatim => "a VERBATIM block",
+        TitleText => "title text",
+        Unit => "a unit",
+        OntologyId => "an ontology identifier",
+        String => "a string",
+        Name => "a name",
+        PrimedName => "a derivative name like `m'`",
+        Number => "a number",
+        LeftBrace => "`{`",
+        RightBrace => "`}`",
+        LeftParen => "`(`",
+        RightParen => "`)`",
+        LeftBracket => "`[`",
+        RightBracket => "`]`",
+        Comma => "`,`",
+        Plus => "`+`",
+        Minus => "`-`",
+        Star => "`*`",
+        Slash => "`/`",
+        Caret => "`^`",
+        Percent => "`%`",
+        Assign => "`=`",
+        EqualEqual => "`==`",
+        NotEqual => "`!=`",
+        Less => "`<`",
+        LessEqual => "`<=`",
+        Greater => "`>`",
+        GreaterEqual => "`>=`",
+        AndAnd => "`&&`",
+        OrOr => "`||`",
+        Bang => "`!`",
+        Tilde => "`~`",
+        ReactionArrow => "`<->`",
+        At => "`@`",
+        Apostrophe => "`'`",
+        Semicolon => "`;`",
+        Unknown => "an unexpected character",
+        EndOfFile => "the end of the file",
+    }
+    keywords {
+        KwAfter => "AFTER",
+        KwArtificialCell => "ARTIFICIAL_CELL",
+        KwAssigned => "ASSIGNED",
+        KwBbcorePointer => "BBCOREPOINTER",
+        KwBefore => "BEFORE",
+        KwBreakpoint => "BREAKPOINT",
+        KwBy => "BY",
+        KwCharge => "CHARGE",
+        KwComment => "COMMENT",
+        KwCompartment => "COMPARTMENT",
+        KwConductance => "CONDUCTANCE",
+        KwConserve => "CONSERVE",
+        KwConstant => "CONSTANT",
+        KwConstructor => "CONSTRUCTOR",
+        KwDefine => "DEFINE",
+        KwDepend => "DEPEND",
+        KwDerivative => "DERIVATIVE",
+        KwDestructor => "DESTRUCTOR",
+        KwDiscrete => "DISCRETE",
+        KwElectrodeCurrent => "ELECTRODE_CURRENT",
+        KwElse => "else",
+        KwEndComment => "ENDCOMMENT",
+        KwEndVerbatim => "ENDVERBATIM",
+        KwExternal => "EXTERNAL",
+        KwForNetcons => "FOR_NETCONS",
+        KwFrom => "FROM",
+        KwFunction => "FUNCTION",
+        KwFunctionTable => "FUNCTION_TABLE",
+        KwGlobal => "GLOBAL",
+        KwIf => "if",
+        KwInclude => "INCLUDE",
+        KwIndependent => "INDEPENDENT",
+        KwInitial => "INITIAL",
+        KwJunctionProcess => "JUNCTION_PROCESS",
+        KwKinetic => "KINETIC",
+        KwLag => "LAG",
+        KwLinear => "LINEAR",
+        KwLocal => "LOCAL",
+        KwLongitudinalDiffusion => "LONGITUDINAL_DIFFUSION",
+        KwMethod => "METHOD",
+        KwMutexLock => "MUTEXLOCK",
+        KwMutexUnlock => "MUTEXUNLOCK",
+        KwNetReceive => "NET_RECEIVE",
+        KwNeuron => "NEURON",
+        KwNonlinear => "NONLINEAR",
+        KwNonspecificCurrent => "NONSPECIFIC_CURRENT",
+        KwParameter => "PARAMETER",
+        KwPartial => "PARTIAL",
+        KwPointProcess => "POINT_PROCESS",
+        KwPointer => "POINTER",
+        KwPostEvent => "POST_EVENT",
+        KwProcedure => "PROCEDURE",
+        KwProtect => "PROTECT",
+        KwRandom => "RANDOM",
+        KwRange => "RANGE",
+        KwRead => "READ",
+        KwRepresents => "REPRESENTS",
+        KwSolve => "SOLVE",
+        KwSolveFor => "SOLVEFOR",
+        KwState => "STATE",
+        KwSteadyState => "STEADYSTATE",
+        KwSuffix => "SUFFIX",
+        KwTable => "TABLE",
+        KwThreadSafe => "THREADSAFE",
+        KwTitle => "TITLE",
+        KwTo => "TO",
+        KwUnits => "UNITS",
+        KwUnitsOff => "UNITSOFF",
+        KwUnitsOn => "UNITSON",
+        KwUseIon => "USEION",
+        KwValence => "VALENCE",
+        KwVerbatim => "VERBATIM",
+        KwVoltageProcess => "VOLTAGE_PROCESS",
+        KwWatch => "WATCH",
+        KwWhile => "while",
+        KwWhiteNoise => "WHITE_NOISE",
+        KwWith => "WITH",
+        KwWrite => "WRITE",
+    }
+}
+
+impl TokenKind {
+    /// Trivia carries no meaning for the parser: layout and comments.
+    pub fn is_trivia(self) -> bool {
+        matches!(
+            self,
+            TokenKind::Whitespace
+                | TokenKind::Newline
+                | TokenKind::LineComment
+                | TokenKind::CommentBlock
+                | TokenKind::ByteOrderMark
+        )
+    }
+
+    /// Tokens that join two operands in an expression.
+    pub fn is_binary_operator(self) -> bool {
+        use TokenKind::*;
+        matches!(
+            self,
+            Plus | Minus
+                | Star
+                | Slash
+                | Caret
+                | EqualEqual
+                | NotEqual
+                | Less
+                | LessEqual
+                | Greater
+                | GreaterEqual
+                | AndAnd
+                | OrOr
+        )
+    }
+
+    /// Tokens that start a top-level block or statement; used to resynchronise after an error.
+    pub fn starts_top_level_item(self) -> bool {
+        use TokenKind::*;
+        matches!(
+            self,
+            KwTitle
+                | KwInclude
+                | KwDefine
+                | KwNeuron
+                | KwUnits
+                | KwParameter
+                | KwAssigned
+                | KwState
+                | KwConstant
+                | KwIndependent
+                | KwInitial
+                | KwBreakpoint
+                | KwDerivative
+                | KwKinetic
+                | KwLinear
+                | KwNonlinear
+                | KwDiscrete
+                | KwPartial
+                | KwProcedure
+                | KwFunction
+                | KwFunctionTable
+                | KwNetReceive
+                | KwBefore
+                | KwAfter
+                | KwConstructor
+                | KwDestructor
+                | KwWhiteNoise
+                | KwPostEvent
+        )
+    }
+}
+
+/// One token: its kind and the bytes it covers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub span: Span,
+}

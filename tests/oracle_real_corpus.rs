@@ -1,0 +1,479 @@
+//! Oracle test on real-world mod files: `glia check` must agree with NEURON's `nocmodl` and Arbor's `modcc`.
+//!
+//! Every `.mod` file under `corpus/real/` (fetched by `tools/fetch-corpus.py`) is given to both real compilers
+//! (installed in `.venv` by `tools/setup-oracles.sh`; `$GLIA_ORACLE_VENV` overrides the folder) and to
+//! `glia check --dialect neuron|arbor --format json`. The test asserts that
+//!
+//! - a file that nocmodl accepts gets no error from `glia check --dialect neuron`, and a file that modcc accepts gets
+//!   no error from `glia check --dialect arbor`;
+//! - a file that a compiler rejects for a syntax reason (its parser or lexer refused it) gets at least one error from
+//!   the matching `glia check`.
+//!
+//! Rejections for semantic reasons (undeclared names, `v` declared in ASSIGNED, ...) and compiler crashes are only
+//! counted: predicting them is the lint layer's job. The summary table, every disagreement with both messages, and
+//! the semantic rejections that `glia check` does not predict are printed, and make up the failure message.
+//!
+//! How a rejection is classified, from what the compilers print (checked by experiment):
+//! - nocmodl: its yacc parser prints `syntax error:` before its diagnostic; its reader reports `Non-Ascii character`,
+//!   `Line too long`, an unclosed COMMENT/VERBATIM (`block goes to end of file`) and an unclosed unit
+//!   (`Syntax error: no closing ')'`). Anything else (`Error: x used as both variable and function ...`) is semantic.
+//! - modcc: parser errors read `error: FILE:(line L,col C)` followed by the message; lexer errors read
+//!   `error: unexpected character ...`, `error: bad line ending ...`, `error: & must be in pairs`. Semantic errors
+//!   read `error: FILE (line L,col C)` (no colon), `error trace:` followed by `* FILE:(line L,col C) message`, or
+//!   `internal compiler error: ...`.
+
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::thread;
+use std::time::{Duration, Instant};
+
+const SETUP_INSTRUCTIONS: &str = "run `bash tools/setup-oracles.sh && python3 tools/fetch-corpus.py` first";
+const PROCESS_TIME_LIMIT: Duration = Duration::from_secs(120);
+const MESSAGE_LENGTH_LIMIT: usize = 300;
+
+#[test]
+fn glia_check_agrees_with_nocmodl_and_modcc_on_the_real_corpus() {
+    let tools = OracleTools::locate();
+    let corpus_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join("real");
+    let mut mod_files = Vec::new();
+    collect_mod_files(&corpus_root, &mut mod_files);
+    mod_files.sort();
+    assert!(
+        !mod_files.is_empty(),
+        "no .mod file under {}: {SETUP_INSTRUCTIONS}",
+        corpus_root.display()
+    );
+
+    let next_file_index = AtomicUsize::new(0);
+    let outcomes = Mutex::new(Vec::with_capacity(mod_files.len()));
+    let worker_count = thread::available_parallelism().map_or(2, |count| count.get());
+    thread::scope(|scope| {
+        for _ in 0..worker_count {
+            scope.spawn(|| loop {
+                let index = next_file_index.fetch_add(1, Ordering::Relaxed);
+                let Some(mod_file) = mod_files.get(index) else { break };
+                let outcome = examine_file(&tools, &corpus_root, mod_file);
+                outcomes.lock().unwrap().push(outcome);
+            });
+        }
+    });
+    let mut outcomes = outcomes.into_inner().unwrap();
+    outcomes.sort_by(|left, right| left.relative_path.cmp(&right.relative_path));
+
+    let (report, disagreement_count) = summarize(&outcomes);
+    println!("{report}");
+    assert_eq!(disagreement_count, 0, "glia check disagrees with the real compilers:\n{report}");
+}
+
+/// The compilers used as oracles, and the binary under test.
+struct OracleTools {
+    nocmodl: PathBuf,
+    modlunit: PathBuf,
+    modcc: PathBuf,
+    glia: PathBuf,
+}
+
+impl OracleTools {
+    fn locate() -> OracleTools {
+        let venv = env::var_os("GLIA_ORACLE_VENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv"));
+        let site_packages = fs::read_dir(venv.join("lib"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path().join("site-packages"))
+            .find(|candidate| candidate.join("neuron").is_dir() && candidate.join("arbor").is_dir())
+            .unwrap_or_else(|| {
+                panic!(
+                    "no NEURON and Arbor installation in the oracle venv {}: {SETUP_INSTRUCTIONS}",
+                    venv.display()
+                )
+            });
+        let tools = OracleTools {
+            nocmodl: site_packages.join("neuron/.data/bin/nocmodl"),
+            modlunit: site_packages.join("neuron/.data/share/nrn/lib/nrnunits.lib"),
+            modcc: site_packages.join("arbor/bin/modcc"),
+            glia: PathBuf::from(env!("CARGO_BIN_EXE_glia")),
+        };
+        for required in [&tools.nocmodl, &tools.modlunit, &tools.modcc] {
+            assert!(required.is_file(), "missing {}: {SETUP_INSTRUCTIONS}", required.display());
+        }
+        tools
+    }
+}
+
+fn collect_mod_files(folder: &Path, mod_files: &mut Vec<PathBuf>) {
+    let entries = fs::read_dir(folder)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}; {SETUP_INSTRUCTIONS}", folder.display()));
+    for entry in entries {
+        let path = entry.expect("readable folder entry").path();
+        if path.is_dir() {
+            collect_mod_files(&path, mod_files);
+        } else if path.extension().is_some_and(|extension| extension == "mod") {
+            mod_files.push(path);
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Compiler {
+    Nocmodl,
+    Modcc,
+}
+
+impl Compiler {
+    const ALL: [Compiler; 2] = [Compiler::Nocmodl, Compiler::Modcc];
+
+    fn name(self) -> &'static str {
+        match self {
+            Compiler::Nocmodl => "nocmodl",
+            Compiler::Modcc => "modcc",
+        }
+    }
+
+    fn glia_dialect(self) -> &'static str {
+        match self {
+            Compiler::Nocmodl => "neuron",
+            Compiler::Modcc => "arbor",
+        }
+    }
+}
+
+enum CompilerVerdict {
+    Accepted,
+    RejectedForSyntax(String),
+    RejectedForSemantics(String),
+    /// Crashed, timed out, or failed for a reason unrelated to the file (counted, never asserted).
+    Failed(String),
+}
+
+impl CompilerVerdict {
+    fn describe(&self) -> String {
+        match self {
+            CompilerVerdict::Accepted => "accepted".to_owned(),
+            CompilerVerdict::RejectedForSyntax(message) => format!("rejected (syntax): {message}"),
+            CompilerVerdict::RejectedForSemantics(message) => format!("rejected (semantic): {message}"),
+            CompilerVerdict::Failed(message) => format!("failed: {message}"),
+        }
+    }
+}
+
+enum GliaVerdict {
+    NoError,
+    Errors { count: usize, first: String },
+    /// Exit status 2, a crash, output that is not the documented JSON, or an exit status contradicting it.
+    Broken(String),
+}
+
+impl GliaVerdict {
+    fn describe(&self) -> String {
+        match self {
+            GliaVerdict::NoError => "no error".to_owned(),
+            GliaVerdict::Errors { count, first } => format!("{count} error(s), first: {first}"),
+            GliaVerdict::Broken(message) => format!("BROKEN: {message}"),
+        }
+    }
+}
+
+struct FileOutcome {
+    relative_path: String,
+    compilers: [(CompilerVerdict, GliaVerdict); 2],
+}
+
+/// Runs both compilers and both `glia check` dialects on one file.
+fn examine_file(tools: &OracleTools, corpus_root: &Path, mod_file: &Path) -> FileOutcome {
+    let relative_path = mod_file.strip_prefix(corpus_root).unwrap_or(mod_file).display().to_string();
+    let file_name = mod_file.file_name().expect("a file name").to_string_lossy().into_owned();
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    // The compilers run in a copy of the file's folder, so that INCLUDE "x" finds its neighbours.
+    let work_folder = scratch.path().join("work");
+    fs::create_dir(&work_folder).expect("create the work folder");
+    for entry in fs::read_dir(mod_file.parent().expect("a parent folder")).expect("read the file's folder") {
+        let neighbour = entry.expect("readable folder entry").path();
+        if neighbour.is_file() {
+            fs::copy(&neighbour, work_folder.join(neighbour.file_name().unwrap())).expect("copy a neighbour file");
+        }
+    }
+    let modcc_output = scratch.path().join("modcc-output");
+    fs::create_dir(&modcc_output).expect("create the modcc output folder");
+
+    let nocmodl_run = run_process(
+        Command::new(&tools.nocmodl)
+            .arg(&file_name)
+            .arg("-o")
+            .arg(scratch.path().join("nocmodl-output"))
+            .env("MODLUNIT", &tools.modlunit)
+            .current_dir(&work_folder),
+        scratch.path(),
+        "nocmodl",
+    );
+    // `-t cpu` as in arbor-build-catalogue, so code generation is part of the verdict.
+    let modcc_run = run_process(
+        Command::new(&tools.modcc)
+            .args(["-t", "cpu", "-N", "arb", "-o"])
+            .arg(&modcc_output)
+            .arg(&file_name)
+            .current_dir(&work_folder),
+        scratch.path(),
+        "modcc",
+    );
+    let compilers = Compiler::ALL.map(|compiler| {
+        let compiler_verdict = match compiler {
+            Compiler::Nocmodl => classify_nocmodl(&nocmodl_run),
+            Compiler::Modcc => classify_modcc(&modcc_run, &file_name),
+        };
+        let glia_run = run_process(
+            Command::new(&tools.glia)
+                .args(["check", "--dialect", compiler.glia_dialect(), "--format", "json"])
+                .arg(mod_file),
+            scratch.path(),
+            compiler.glia_dialect(),
+        );
+        (compiler_verdict, interpret_glia_check(&glia_run))
+    });
+    FileOutcome { relative_path, compilers }
+}
+
+struct ProcessRun {
+    /// `None` when the process was killed by a signal or ran out of time.
+    exit_code: Option<i32>,
+    /// Standard output and standard error, with terminal colour codes removed.
+    stdout: String,
+    stderr: String,
+    problem: Option<String>,
+}
+
+/// Runs a command without a shell, its output going to files in `scratch` (no pipe can fill up), with a time limit.
+fn run_process(command: &mut Command, scratch: &Path, label: &str) -> ProcessRun {
+    let stdout_path = scratch.join(format!("{label}.stdout"));
+    let stderr_path = scratch.join(format!("{label}.stderr"));
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&stdout_path).expect("create a stdout file"))
+        .stderr(fs::File::create(&stderr_path).expect("create a stderr file"))
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {command:?}: {error}"));
+    let started = Instant::now();
+    let (exit_code, problem) = loop {
+        if let Some(status) = child.try_wait().expect("wait for a child process") {
+            let problem = status.code().is_none().then(|| format!("terminated abnormally ({status})"));
+            break (status.code(), problem);
+        }
+        if started.elapsed() > PROCESS_TIME_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break (None, Some(format!("timed out after {PROCESS_TIME_LIMIT:?}")));
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let read = |path: &Path| strip_terminal_colours(&String::from_utf8_lossy(&fs::read(path).unwrap_or_default()));
+    ProcessRun { exit_code, stdout: read(&stdout_path), stderr: read(&stderr_path), problem }
+}
+
+fn strip_terminal_colours(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut characters = text.chars();
+    while let Some(character) = characters.next() {
+        if character == '\u{1b}' {
+            for escaped in characters.by_ref() {
+                if escaped.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(character);
+        }
+    }
+    plain
+}
+
+fn classify_nocmodl(run: &ProcessRun) -> CompilerVerdict {
+    if let Some(problem) = &run.problem {
+        return CompilerVerdict::Failed(problem.clone());
+    }
+    if run.exit_code == Some(0) {
+        return CompilerVerdict::Accepted;
+    }
+    let output = format!("{}\n{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = output.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let first_error = lines
+        .iter()
+        .position(|line| line.to_ascii_lowercase().contains("error") || line.contains("Line too long"))
+        .unwrap_or(0);
+    let mut message_lines = Vec::new();
+    for line in lines.iter().skip(first_error).take(4) {
+        message_lines.push(*line);
+        if line.contains(" at line ") || line.contains(" in file ") {
+            break;
+        }
+    }
+    let message = shorten(&message_lines.join(" / "));
+    let syntax_markers = ["Syntax error", "Non-Ascii character", "Line too long", "block goes to end of file"];
+    let is_syntax = lines.iter().any(|line| line.starts_with("syntax error"))
+        || syntax_markers.iter().any(|marker| output.contains(marker));
+    if is_syntax {
+        CompilerVerdict::RejectedForSyntax(message)
+    } else {
+        CompilerVerdict::RejectedForSemantics(message)
+    }
+}
+
+fn classify_modcc(run: &ProcessRun, file_name: &str) -> CompilerVerdict {
+    if let Some(problem) = &run.problem {
+        return CompilerVerdict::Failed(problem.clone());
+    }
+    if run.exit_code == Some(0) {
+        return CompilerVerdict::Accepted;
+    }
+    let output = format!("{}\n{}", run.stdout, run.stderr);
+    // Warnings come first, as `Warnings:` and `  * FILE:(line L,col C) text` lines: skip to the first error.
+    let lines: Vec<&str> = output.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let first_error = lines
+        .iter()
+        .position(|line| line.starts_with("error") || line.starts_with("internal compiler error"))
+        .unwrap_or(0);
+    let message = shorten(&lines.iter().skip(first_error).take(3).copied().collect::<Vec<_>>().join(" "));
+    if output.contains("failure writing") || output.contains("failure reading") {
+        return CompilerVerdict::Failed(message);
+    }
+    let semantic_location = format!("error: {file_name} (line");
+    let is_semantic = output.contains("error trace:")
+        || output.contains("internal compiler error")
+        || output.contains("error: empty file")
+        || lines.iter().any(|line| line.starts_with(&semantic_location));
+    if is_semantic {
+        CompilerVerdict::RejectedForSemantics(message)
+    } else if lines.iter().any(|line| line.starts_with("error:")) {
+        CompilerVerdict::RejectedForSyntax(message)
+    } else {
+        CompilerVerdict::Failed(message)
+    }
+}
+
+fn interpret_glia_check(run: &ProcessRun) -> GliaVerdict {
+    if let Some(problem) = &run.problem {
+        return GliaVerdict::Broken(format!("{problem}; stderr: {}", shorten(&run.stderr)));
+    }
+    if !matches!(run.exit_code, Some(0 | 1)) {
+        return GliaVerdict::Broken(format!("exit status {:?}; stderr: {}", run.exit_code, shorten(&run.stderr)));
+    }
+    let diagnostics: Vec<serde_json::Value> = match serde_json::from_str(&run.stdout) {
+        Ok(diagnostics) => diagnostics,
+        Err(error) => {
+            return GliaVerdict::Broken(format!("stdout is not a JSON array ({error}): {}", shorten(&run.stdout)))
+        }
+    };
+    let errors: Vec<&serde_json::Value> =
+        diagnostics.iter().filter(|diagnostic| diagnostic["severity"] == "error").collect();
+    let exit_code_matches = (run.exit_code == Some(1)) == !errors.is_empty();
+    if !exit_code_matches {
+        return GliaVerdict::Broken(format!(
+            "exit status {:?} but {} error(s) in the JSON output",
+            run.exit_code,
+            errors.len()
+        ));
+    }
+    match errors.first() {
+        None => GliaVerdict::NoError,
+        Some(first) => GliaVerdict::Errors {
+            count: errors.len(),
+            first: shorten(&format!(
+                "{}:{} [{}] {}",
+                first["line"],
+                first["column"],
+                first["code"].as_str().unwrap_or("?"),
+                first["message"].as_str().unwrap_or("?")
+            )),
+        },
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let single_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match single_line.char_indices().nth(MESSAGE_LENGTH_LIMIT) {
+        Some((cut, _)) => format!("{}...", &single_line[..cut]),
+        None => single_line,
+    }
+}
+
+/// Counts verdicts per compiler, lists every disagreement, and returns the report and the number of disagreements.
+fn summarize(outcomes: &[FileOutcome]) -> (String, usize) {
+    let mut report = String::new();
+    let mut disagreements = String::new();
+    let mut unpredicted_semantic_rejections = String::new();
+    let mut compiler_failures = String::new();
+    let mut disagreement_count = 0;
+    writeln!(report, "real corpus: {} files (corpus/real/)", outcomes.len()).unwrap();
+    writeln!(
+        report,
+        "{:<9} {:>9} {:>16} {:>18} {:>7}   glia agrees: accepted->no error, syntax->error, semantic->error",
+        "compiler", "accepted", "rejected-syntax", "rejected-semantic", "failed"
+    )
+    .unwrap();
+    for (compiler_index, compiler) in Compiler::ALL.into_iter().enumerate() {
+        let mut counts = [0usize; 4];
+        let mut agreements = [0usize; 3];
+        for outcome in outcomes {
+            let (compiler_verdict, glia_verdict) = &outcome.compilers[compiler_index];
+            let glia_reports_error = matches!(glia_verdict, GliaVerdict::Errors { .. });
+            let glia_is_broken = matches!(glia_verdict, GliaVerdict::Broken(_));
+            let (category, agrees, asserted) = match compiler_verdict {
+                CompilerVerdict::Accepted => (0, !glia_reports_error && !glia_is_broken, true),
+                CompilerVerdict::RejectedForSyntax(_) => (1, glia_reports_error, true),
+                CompilerVerdict::RejectedForSemantics(_) => (2, glia_reports_error, glia_is_broken),
+                CompilerVerdict::Failed(_) => (3, false, glia_is_broken),
+            };
+            counts[category] += 1;
+            if category < 3 && agrees {
+                agreements[category] += 1;
+            }
+            let entry = format!(
+                "  {}\n      {}: {}\n      glia check --dialect {}: {}\n",
+                outcome.relative_path,
+                compiler.name(),
+                compiler_verdict.describe(),
+                compiler.glia_dialect(),
+                glia_verdict.describe()
+            );
+            if asserted && (!agrees || glia_is_broken) {
+                disagreement_count += 1;
+                disagreements.push_str(&entry);
+            } else if category == 2 && !agrees {
+                unpredicted_semantic_rejections.push_str(&entry);
+            } else if category == 3 {
+                compiler_failures.push_str(&entry);
+            }
+        }
+        writeln!(
+            report,
+            "{:<9} {:>9} {:>16} {:>18} {:>7}   {}/{}, {}/{}, {}/{} (semantic not asserted)",
+            compiler.name(),
+            counts[0],
+            counts[1],
+            counts[2],
+            counts[3],
+            agreements[0],
+            counts[0],
+            agreements[1],
+            counts[1],
+            agreements[2],
+            counts[2]
+        )
+        .unwrap();
+    }
+    writeln!(report, "\ndisagreements (asserted): {disagreement_count}\n{disagreements}").unwrap();
+    if !unpredicted_semantic_rejections.is_empty() {
+        writeln!(report, "semantic rejections glia check does not predict (not asserted):\n{unpredicted_semantic_rejections}")
+            .unwrap();
+    }
+    if !compiler_failures.is_empty() {
+        writeln!(report, "compiler failures (not asserted):\n{compiler_failures}").unwrap();
+    }
+    (report, disagreement_count)
+}

@@ -35,11 +35,14 @@ macro_rules! token_kinds {
                 }
             }
 
-            /// The keyword spelled exactly `word`, if any.
+            /// The keyword spelled exactly `word`, if any (including the other spellings in [`KEYWORD_ALIASES`]).
             pub fn keyword(word: &[u8]) -> Option<TokenKind> {
                 match word {
                     $(w if w == $keyword_text.as_bytes() => Some(TokenKind::$keyword),)*
-                    _ => None,
+                    _ => KEYWORD_ALIASES
+                        .iter()
+                        .find(|(alias, _)| alias.as_bytes() == word)
+                        .map(|&(_, kind)| kind),
                 }
             }
 
@@ -177,6 +180,16 @@ token_kinds! {
         KwWrite => "WRITE",
     }
 }
+
+/// Other spellings nocmodl accepts for the control-flow keywords (modcc knows only the lowercase ones).
+pub const KEYWORD_ALIASES: &[(&str, TokenKind)] = &[
+    ("IF", TokenKind::KwIf),
+    ("If", TokenKind::KwIf),
+    ("ELSE", TokenKind::KwElse),
+    ("Else", TokenKind::KwElse),
+    ("WHILE", TokenKind::KwWhile),
+    ("While", TokenKind::KwWhile),
+];
 
 impl TokenKind {
     /// Trivia carries no meaning for the parser: layout and comments.

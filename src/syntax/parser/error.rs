@@ -103,6 +103,13 @@ impl SyntaxError {
         }
     }
 
+    /// An error expecting exactly `expected` where `found` was seen.
+    pub(crate) fn expecting(expected: Expected, found: Option<TokenKind>, span: ParserSpan) -> SyntaxError {
+        let mut error = SyntaxError::new(span, found);
+        error.add(expected);
+        error
+    }
+
     fn add(&mut self, expected: Expected) {
         match expected {
             Expected::Token(kind) => self.expected_tokens |= 1u128 << (kind as u32),

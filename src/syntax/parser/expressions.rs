@@ -1,20 +1,58 @@
-//! Expressions, with nocmodl's precedence (loosest first): `||`; `&&`; comparisons; `+ -`; `* /`; unary `- !`;
+//! Expressions, with nocmodl's precedence (loosest first): `||`; `&&`; comparisons; `+ -`; `* /`; unary `- + !`;
 //! `^` (right-associative, so `-a^2` is `-(a^2)`). Atoms are numbers with an optional unit (`22 (degC)`),
 //! variables (`x`, `m'`, `a[i]`, `x@2`), calls (`exp(-v/10)`), strings (`printf("…")`) and parentheses.
+//!
+//! Operators are handled by precedence climbing in one hand-written loop: the parser's hottest path, where trying
+//! one combinator per operator would cost a failed match per operator after every operand.
 
-use chumsky::pratt::{infix, left, prefix, right};
 use chumsky::prelude::*;
 
 use super::recovery::skip_nested_parentheses;
-use super::{name, optional_unit, to_span, token, Expected, Extra, ParserInput};
-use crate::span::Span;
+use super::{name, optional_unit, to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
+
 use crate::syntax::ast::{BinaryOperator, Expression, ExpressionKind, Name, UnaryOperator};
 use crate::syntax::token::TokenKind;
 
 pub(crate) type ExpressionParser<'t> = Boxed<'t, 't, ParserInput<'t>, Expression, Extra<'t>>;
 
+/// Binding power of the prefix operators: tighter than `*`, looser than `^`.
+const PREFIX_POWER: u8 = 11;
+
+/// Left and right binding power of a binary operator token.
+fn infix_operator(kind: TokenKind) -> Option<(BinaryOperator, u8, u8)> {
+    use BinaryOperator as Op;
+    let (operator, left_power, right_power) = match kind {
+        TokenKind::OrOr => (Op::Or, 1, 2),
+        TokenKind::AndAnd => (Op::And, 3, 4),
+        TokenKind::Less => (Op::Less, 5, 6),
+        TokenKind::LessEqual => (Op::LessEqual, 5, 6),
+        TokenKind::Greater => (Op::Greater, 5, 6),
+        TokenKind::GreaterEqual => (Op::GreaterEqual, 5, 6),
+        TokenKind::EqualEqual => (Op::Equal, 5, 6),
+        TokenKind::NotEqual => (Op::NotEqual, 5, 6),
+        TokenKind::Plus => (Op::Add, 7, 8),
+        TokenKind::Minus => (Op::Subtract, 7, 8),
+        TokenKind::Star => (Op::Multiply, 9, 10),
+        TokenKind::Slash => (Op::Divide, 9, 10),
+        TokenKind::Caret => (Op::Power, 14, 13),
+        _ => return None,
+    };
+    Some((operator, left_power, right_power))
+}
+
+fn prefix_operator(kind: TokenKind) -> Option<UnaryOperator> {
+    match kind {
+        TokenKind::Minus => Some(UnaryOperator::Negate),
+        TokenKind::Plus => Some(UnaryOperator::Plus),
+        TokenKind::Bang => Some(UnaryOperator::Not),
+        _ => None,
+    }
+}
+
 /// `name`, `m'`, `a[i]`, `x@2`: something that can be assigned to.
-pub(crate) fn variable<'t>(expression: ExpressionParser<'t>) -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
+pub(crate) fn variable<'t>(
+    expression: ExpressionParser<'t>,
+) -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
     let plain_name = name().or(token(TokenKind::PrimedName).map(|span| Name { span }));
     plain_name
         .then(
@@ -35,7 +73,7 @@ pub(crate) fn variable<'t>(expression: ExpressionParser<'t>) -> impl Parser<'t, 
 
 /// The expression grammar.
 pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
-    recursive(|expression: Recursive<chumsky::recursive::Direct<'t, 't, ParserInput<'t>, Expression, Extra<'t>>>| {
+    recursive(|expression| {
         let expression = expression.boxed();
         let number = token(TokenKind::Number)
             .then(optional_unit())
@@ -55,10 +93,25 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
             .separated_by(token(TokenKind::Comma))
             .collect::<Vec<_>>()
             .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen));
-        let call = name()
-            .then(arguments)
-            .map_with(|(name, arguments), extra| Expression {
-                kind: ExpressionKind::Call { name, arguments },
+        // A name starts a call `f(x)` or a variable `x`, `a[i]`, `x@2`: parsed once, then told apart.
+        let index = expression
+            .clone()
+            .delimited_by(token(TokenKind::LeftBracket), token(TokenKind::RightBracket));
+        let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
+        let name_atom = name()
+            .or(token(TokenKind::PrimedName).map(|span| Name { span }))
+            .then(arguments.or_not())
+            .then(index.or_not())
+            .then(at.or_not())
+            .map_with(|(((name, arguments), index), at), extra| Expression {
+                kind: match arguments {
+                    Some(arguments) => ExpressionKind::Call { name, arguments },
+                    None => ExpressionKind::Variable {
+                        name,
+                        index: index.map(Box::new),
+                        at,
+                    },
+                },
                 span: to_span(extra.span()),
             });
         let parenthesized = expression
@@ -72,30 +125,54 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
                 kind: ExpressionKind::Error,
                 span,
             })));
-        let atom = choice((number, call, variable(expression.clone()), parenthesized, string))
-            .labelled(Expected::Expression);
-
-        atom.pratt((
-            infix(right(7), token(TokenKind::Caret), |left, _, right, _| binary(BinaryOperator::Power, left, right)),
-            prefix(6, token(TokenKind::Minus), |operator_span, operand, _| unary(UnaryOperator::Negate, operator_span, operand)),
-            prefix(6, token(TokenKind::Plus), |operator_span, operand, _| unary(UnaryOperator::Plus, operator_span, operand)),
-            prefix(6, token(TokenKind::Bang), |operator_span, operand, _| unary(UnaryOperator::Not, operator_span, operand)),
-            infix(left(5), token(TokenKind::Star), |left, _, right, _| binary(BinaryOperator::Multiply, left, right)),
-            infix(left(5), token(TokenKind::Slash), |left, _, right, _| binary(BinaryOperator::Divide, left, right)),
-            infix(left(4), token(TokenKind::Plus), |left, _, right, _| binary(BinaryOperator::Add, left, right)),
-            infix(left(4), token(TokenKind::Minus), |left, _, right, _| binary(BinaryOperator::Subtract, left, right)),
-            infix(left(3), token(TokenKind::Less), |left, _, right, _| binary(BinaryOperator::Less, left, right)),
-            infix(left(3), token(TokenKind::LessEqual), |left, _, right, _| binary(BinaryOperator::LessEqual, left, right)),
-            infix(left(3), token(TokenKind::Greater), |left, _, right, _| binary(BinaryOperator::Greater, left, right)),
-            infix(left(3), token(TokenKind::GreaterEqual), |left, _, right, _| binary(BinaryOperator::GreaterEqual, left, right)),
-            infix(left(3), token(TokenKind::EqualEqual), |left, _, right, _| binary(BinaryOperator::Equal, left, right)),
-            infix(left(3), token(TokenKind::NotEqual), |left, _, right, _| binary(BinaryOperator::NotEqual, left, right)),
-            infix(left(2), token(TokenKind::AndAnd), |left, _, right, _| binary(BinaryOperator::And, left, right)),
-            infix(left(1), token(TokenKind::OrOr), |left, _, right, _| binary(BinaryOperator::Or, left, right)),
-        ))
-        .labelled(Expected::Expression)
+        let atom = choice((name_atom, number, parenthesized, string))
+            .labelled(Expected::Expression)
+            .boxed();
+        custom(move |input| climb(input, &atom, 0))
     })
     .boxed()
+}
+
+type ExpressionInput<'t, 'p> = chumsky::input::InputRef<'t, 'p, ParserInput<'t>, Extra<'t>>;
+
+/// Parses operators binding at least as tightly as `minimum_power` around atoms.
+fn climb<'t>(
+    input: &mut ExpressionInput<'t, '_>,
+    atom: &ExpressionParser<'t>,
+    minimum_power: u8,
+) -> Result<Expression, SyntaxError> {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+        let start = input.cursor();
+        let next: Option<SyntaxToken> = input.peek();
+        let mut left = match next.and_then(|token| prefix_operator(token.kind)) {
+            Some(operator) => {
+                input.next();
+                let operator_span = to_span(input.span_since(&start));
+                let operand = climb(input, atom, PREFIX_POWER)?;
+                Expression {
+                    span: operator_span.cover(operand.span),
+                    kind: ExpressionKind::Unary {
+                        operator,
+                        operand: Box::new(operand),
+                    },
+                }
+            }
+            None => input.parse(atom)?,
+        };
+        loop {
+            let next: Option<SyntaxToken> = input.peek();
+            let Some((operator, left_power, right_power)) = next.and_then(|token| infix_operator(token.kind)) else {
+                break;
+            };
+            if left_power < minimum_power {
+                break;
+            }
+            input.next();
+            let right = climb(input, atom, right_power)?;
+            left = binary(operator, left, right);
+        }
+        Ok(left)
+    })
 }
 
 fn binary(operator: BinaryOperator, left: Expression, right: Expression) -> Expression {
@@ -109,12 +186,3 @@ fn binary(operator: BinaryOperator, left: Expression, right: Expression) -> Expr
     }
 }
 
-fn unary(operator: UnaryOperator, operator_span: Span, operand: Expression) -> Expression {
-    Expression {
-        span: operator_span.cover(operand.span),
-        kind: ExpressionKind::Unary {
-            operator,
-            operand: Box::new(operand),
-        },
-    }
-}

@@ -111,6 +111,15 @@ fn lexical_diagnostics(source: &[u8], tokens: &[Token]) -> Vec<Diagnostic> {
 
 /// Turns a parser error into a diagnostic that names what was expected and found in NMODL terms.
 fn syntax_error_diagnostic(source: &[u8], significant: &[&Token], error: &SyntaxError) -> Diagnostic {
+    if error.too_deep {
+        let at = error.span.start.min(source.len());
+        return Diagnostic::error(
+            Code::NestingTooDeep,
+            format!("expression nested deeper than {MAXIMUM_NESTING} operators"),
+            Span::empty_at(at),
+            "the expression is too deep from here on",
+        );
+    }
     let expected = error.expected();
     let expected_text = describe_alternatives(&expected);
     let (span, found_text) = match error.found {

@@ -89,6 +89,8 @@ pub(crate) struct SyntaxError {
     pub found: Option<TokenKind>,
     expected_tokens: u128,
     expected_labels: u32,
+    /// Set when an expression nests deeper than the parser follows.
+    pub too_deep: bool,
 }
 
 const _: () = assert!((TokenKind::KwWrite as u32) < 128, "token kinds must fit the expected-token bit set");
@@ -100,7 +102,15 @@ impl SyntaxError {
             found,
             expected_tokens: 0,
             expected_labels: 0,
+            too_deep: false,
         }
+    }
+
+    /// An expression nested deeper than [`crate::syntax::MAXIMUM_NESTING`] operators.
+    pub(crate) fn nesting_too_deep(span: ParserSpan) -> SyntaxError {
+        let mut error = SyntaxError::new(span, None);
+        error.too_deep = true;
+        error
     }
 
     /// An error expecting exactly `expected` where `found` was seen.
@@ -140,6 +150,7 @@ impl<'t> Error<'t, ParserInput<'t>> for SyntaxError {
     fn merge(mut self, other: SyntaxError) -> SyntaxError {
         self.expected_tokens |= other.expected_tokens;
         self.expected_labels |= other.expected_labels;
+        self.too_deep |= other.too_deep;
         self
     }
 }

@@ -12,6 +12,7 @@ use super::{name, optional_unit, to_span, token, Expected, Extra, ParserInput, S
 
 use crate::syntax::ast::{BinaryOperator, Expression, ExpressionKind, Name, UnaryOperator};
 use crate::syntax::token::TokenKind;
+use crate::syntax::MAXIMUM_NESTING;
 
 pub(crate) type ExpressionParser<'t> = Boxed<'t, 't, ParserInput<'t>, Expression, Extra<'t>>;
 
@@ -128,7 +129,7 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
         let atom = choice((name_atom, number, parenthesized, string))
             .labelled(Expected::Expression)
             .boxed();
-        custom(move |input| climb(input, &atom, 0))
+        custom(move |input| climb(input, &atom, 0, 0))
     })
     .boxed()
 }
@@ -140,15 +141,22 @@ fn climb<'t>(
     input: &mut ExpressionInput<'t, '_>,
     atom: &ExpressionParser<'t>,
     minimum_power: u8,
+    depth: usize,
 ) -> Result<Expression, SyntaxError> {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
         let start = input.cursor();
+        if depth > MAXIMUM_NESTING {
+            // Operator chains like `-(-(-…` or `a^-a^-a…` nest without brackets; refuse them before the tree gets
+            // too deep to walk or drop.
+            let span = input.span_since(&start);
+            return Err(SyntaxError::nesting_too_deep(span));
+        }
         let next: Option<SyntaxToken> = input.peek();
         let mut left = match next.and_then(|token| prefix_operator(token.kind)) {
             Some(operator) => {
                 input.next();
                 let operator_span = to_span(input.span_since(&start));
-                let operand = climb(input, atom, PREFIX_POWER)?;
+                let operand = climb(input, atom, PREFIX_POWER, depth + 1)?;
                 Expression {
                     span: operator_span.cover(operand.span),
                     kind: ExpressionKind::Unary {
@@ -168,7 +176,7 @@ fn climb<'t>(
                 break;
             }
             input.next();
-            let right = climb(input, atom, right_power)?;
+            let right = climb(input, atom, right_power, depth + 1)?;
             left = binary(operator, left, right);
         }
         Ok(left)

@@ -37,8 +37,9 @@ fn dialects_and_expectation(path: &Path) -> (Vec<Dialect>, Expectation) {
     (dialects, expectation)
 }
 
-/// Checks one fixture and returns its snapshot text.
-fn check(path: &Path, source: &[u8]) -> String {
+/// Checks one fixture and returns its snapshot text; a verdict that differs from the folder's is added to
+/// `wrong_verdicts` (so that one run lists them all).
+fn check(path: &Path, source: &[u8], wrong_verdicts: &mut Vec<String>) -> String {
     let (dialects, expectation) = dialects_and_expectation(path);
     let display = path.file_name().unwrap().to_string_lossy().into_owned();
     let mut snapshot = String::new();
@@ -47,18 +48,16 @@ fn check(path: &Path, source: &[u8]) -> String {
         assert_lossless(source, &parse, path);
         let errors = parse.diagnostics.iter().filter(|d| d.is_error()).count();
         match expectation {
-            Expectation::Valid => assert_eq!(
-                errors,
-                0,
+            Expectation::Valid if errors > 0 => wrong_verdicts.push(format!(
                 "{} should have no error in the {dialect:?} dialect:\n{}",
                 path.display(),
                 render(&display, source, &parse)
-            ),
-            Expectation::Invalid => assert!(
-                errors > 0,
+            )),
+            Expectation::Invalid if errors == 0 => wrong_verdicts.push(format!(
                 "{} should have an error in the {dialect:?} dialect",
                 path.display()
-            ),
+            )),
+            _ => {}
         }
         snapshot.push_str(&format!("=== {dialect:?} diagnostics ===\n"));
         snapshot.push_str(&render(&display, source, &parse));
@@ -136,9 +135,16 @@ fn annotate_spans(value: &mut serde_json::Value, source: &[u8]) {
 fn fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/fixtures");
     assert!(root.is_dir(), "missing {}", root.display());
+    let mut wrong_verdicts = Vec::new();
     insta::glob!("../corpus/fixtures", "**/*.mod", |path| {
         let source = std::fs::read(path).unwrap();
         let relative = path.strip_prefix(&root).unwrap().to_path_buf();
-        insta::assert_snapshot!(check(&relative, &source));
+        insta::assert_snapshot!(check(&relative, &source, &mut wrong_verdicts));
     });
+    assert!(
+        wrong_verdicts.is_empty(),
+        "{} fixture verdicts differ from their folders:\n{}",
+        wrong_verdicts.len(),
+        wrong_verdicts.join("\n")
+    );
 }

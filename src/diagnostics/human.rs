@@ -20,7 +20,7 @@ pub fn render(report: &FileReport<'_>, colour: bool, writer: &mut dyn Write) -> 
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
         };
-        let mut builder = Report::build(kind, (path.clone(), diagnostic.primary.span.range()))
+        let mut builder = Report::build(kind, (path.clone(), snap_to_characters(&text, diagnostic.primary.span)))
             .with_config(
                 Config::new()
                     .with_index_type(IndexType::Byte)
@@ -29,13 +29,13 @@ pub fn render(report: &FileReport<'_>, colour: bool, writer: &mut dyn Write) -> 
             .with_code(diagnostic.code.as_str())
             .with_message(&diagnostic.message)
             .with_label(
-                AriadneLabel::new((path.clone(), diagnostic.primary.span.range()))
+                AriadneLabel::new((path.clone(), snap_to_characters(&text, diagnostic.primary.span)))
                     .with_message(&diagnostic.primary.message)
                     .with_order(0),
             );
         for (order, label) in diagnostic.secondary.iter().enumerate() {
             builder = builder.with_label(
-                AriadneLabel::new((path.clone(), label.span.range()))
+                AriadneLabel::new((path.clone(), snap_to_characters(&text, label.span)))
                     .with_message(&label.message)
                     .with_order(order as i32 + 1),
             );
@@ -49,4 +49,18 @@ pub fn render(report: &FileReport<'_>, colour: bool, writer: &mut dyn Write) -> 
         builder.finish().write((path.clone(), &source), &mut *writer)?;
     }
     Ok(())
+}
+
+/// Widens a byte span to whole characters of `text` (a span may start inside a multi-byte character, e.g. when it
+/// points at one byte above 127), and keeps it inside the text.
+fn snap_to_characters(text: &str, span: crate::span::Span) -> std::ops::Range<usize> {
+    let mut start = (span.start as usize).min(text.len());
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
 }

@@ -30,8 +30,6 @@ pub enum ItemKind {
     Verbatim,
     Include { path: Span },
     Define { name: Name, value: Span },
-    UnitsOn,
-    UnitsOff,
     /// File-scope `LOCAL` variables.
     Local { names: Vec<Declaration> },
     Neuron { statements: Vec<NeuronStatement> },
@@ -64,6 +62,8 @@ pub struct Declaration {
     pub from_to: Option<(Span, Span)>,
     pub limits: Option<(Span, Span)>,
     pub tolerance: Option<Span>,
+    /// `START x` (an initial value, old NEURON syntax).
+    pub start: Option<Span>,
     pub span: Span,
 }
 
@@ -136,7 +136,6 @@ pub enum CallableKind {
     Linear,
     Nonlinear,
     Discrete,
-    Partial,
     Procedure,
     Function,
     NetReceive,
@@ -206,12 +205,14 @@ pub enum StatementKind {
     Reaction {
         left: Vec<ReactionTerm>,
         arrow: ReactionArrow,
+        arrow_span: Span,
         right: Vec<ReactionTerm>,
         rates: Vec<Expression>,
     },
     /// `~ a*x + b = c` in LINEAR/NONLINEAR blocks.
     Equation { left: Expression, right: Expression },
-    Conserve { left: Expression, right: Expression },
+    /// `CONSERVE a + 2 b = total`.
+    Conserve { left: Vec<ReactionTerm>, right: Expression },
     Compartment { arguments: Vec<Expression>, states: Vec<Name> },
     LongitudinalDiffusion { arguments: Vec<Expression>, states: Vec<Name> },
     If { condition: Expression, then_block: Block, else_branch: Option<Box<Statement>> },
@@ -229,8 +230,6 @@ pub enum StatementKind {
     Initial(Block),
     Block(Block),
     Verbatim,
-    UnitsOn,
-    UnitsOff,
     Error,
 }
 

@@ -143,6 +143,14 @@ pub fn lex(source: &[u8], dialect: Dialect) -> Vec<Token> {
         let end = raw.span().end;
         let kind = match result {
             Ok(token) => token.kind(),
+            Err(()) if dialect == Dialect::Neuron && source[start] == 0x1A => {
+                // nocmodl stops reading at a Ctrl-Z (an old DOS end-of-file mark): the rest is not part of the file.
+                tokens.push(Token {
+                    kind: TokenKind::IgnoredTail,
+                    span: Span::new(start, source.len()),
+                });
+                break;
+            }
             Err(()) => {
                 // Glue runs of unknown bytes into one token, so a Latin-1 word gives one diagnostic.
                 if let Some(last) = tokens.last_mut() {
@@ -162,18 +170,26 @@ pub fn lex(source: &[u8], dialect: Dialect) -> Vec<Token> {
         };
         match kind {
             TokenKind::KwComment => {
-                let block_end = find_block_end(source, end, b"ENDCOMMENT", dialect);
+                let (block_end, terminated) = find_block_end(source, end, b"ENDCOMMENT", dialect);
                 tokens.push(Token {
-                    kind: TokenKind::CommentBlock,
+                    kind: if terminated {
+                        TokenKind::CommentBlock
+                    } else {
+                        TokenKind::UnterminatedCommentBlock
+                    },
                     span: Span::new(start, block_end),
                 });
                 raw.bump(block_end - end);
                 continue;
             }
             TokenKind::KwVerbatim => {
-                let block_end = find_block_end(source, end, b"ENDVERBATIM", dialect);
+                let (block_end, terminated) = find_block_end(source, end, b"ENDVERBATIM", dialect);
                 tokens.push(Token {
-                    kind: TokenKind::Verbatim,
+                    kind: if terminated {
+                        TokenKind::Verbatim
+                    } else {
+                        TokenKind::UnterminatedVerbatim
+                    },
                     span: Span::new(start, block_end),
                 });
                 raw.bump(block_end - end);
@@ -250,35 +266,41 @@ pub fn lex(source: &[u8], dialect: Dialect) -> Vec<Token> {
     tokens
 }
 
-/// Where a `COMMENT` or `VERBATIM` block that starts at `from` ends (just after its terminating word), or the end
-/// of the input when it is unterminated.
+/// Where a `COMMENT` or `VERBATIM` block whose keyword ends at `from` ends, and whether its terminator was found
+/// (an unterminated block runs to the end of the input).
 ///
-/// nocmodl ends the block at the first line whose first word is the terminator; modcc (Arbor) at the first
-/// occurrence of the terminator as a word anywhere.
-fn find_block_end(source: &[u8], from: usize, terminator: &[u8], dialect: Dialect) -> usize {
+/// nocmodl ends the block at the first line whose first word *starts with* the terminator (`ENDCOMMENT_old`
+/// counts, `ENDCOMMENTS` does not) and discards the rest of that line; modcc (Arbor) ends it at the terminator as a whole word anywhere.
+fn find_block_end(source: &[u8], from: usize, terminator: &[u8], dialect: Dialect) -> (usize, bool) {
     let mut search_from = from;
     while let Some(found) = find_subslice(&source[search_from..], terminator) {
         let at = search_from + found;
         let after = at + terminator.len();
-        let word_ends_here = source
-            .get(after)
-            .is_none_or(|&byte| !(byte.is_ascii_alphanumeric() || byte == b'_'));
-        let word_starts_here = at == 0 || !(source[at - 1].is_ascii_alphanumeric() || source[at - 1] == b'_');
-        let first_word_of_line = source[..at]
-            .iter()
-            .rev()
-            .take_while(|&&byte| byte != b'\n' && byte != b'\r')
-            .all(|&byte| byte == b' ' || byte == b'\t');
+        let is_word_byte = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
         let accepted = match dialect {
-            Dialect::Neuron => first_word_of_line && word_ends_here,
-            Dialect::Arbor => word_starts_here && word_ends_here,
+            // The first word of the line, read as letters only: `ENDCOMMENT_old` ends, `ENDCOMMENTS` does not.
+            Dialect::Neuron => {
+                source[..at]
+                    .iter()
+                    .rev()
+                    .take_while(|&&byte| byte != b'\n' && byte != b'\r')
+                    .all(|&byte| byte == b' ' || byte == b'\t')
+                    && source.get(after).is_none_or(|byte| !byte.is_ascii_alphabetic())
+            }
+            Dialect::Arbor => {
+                (at == 0 || !is_word_byte(source[at - 1])) && source.get(after).is_none_or(|&byte| !is_word_byte(byte))
+            }
         };
         if accepted {
-            return after;
+            let end = match dialect {
+                Dialect::Neuron => find_line_end(source, after),
+                Dialect::Arbor => after,
+            };
+            return (end, true);
         }
         search_from = after;
     }
-    source.len()
+    (source.len(), false)
 }
 
 fn find_subslice(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -331,10 +353,21 @@ struct UnitContext {
     paren_depth_in_header: u32,
     block: Option<TokenKind>,
     previous: Option<TokenKind>,
+    /// Parenthesis depth inside `FOR_NETCONS(…)`, whose arguments take units like a header's.
+    for_netcons_depth: u32,
 }
 
 impl UnitContext {
     fn significant(&mut self, kind: TokenKind) {
+        if self.for_netcons_depth > 0 {
+            match kind {
+                TokenKind::LeftParen => self.for_netcons_depth += 1,
+                TokenKind::RightParen => self.for_netcons_depth -= 1,
+                _ => {}
+            }
+        } else if kind == TokenKind::LeftParen && self.previous == Some(TokenKind::KwForNetcons) {
+            self.for_netcons_depth = 1;
+        }
         match kind {
             TokenKind::LeftBrace => self.brace_depth += 1,
             TokenKind::RightBrace => {
@@ -359,7 +392,7 @@ impl UnitContext {
     fn unit_may_follow(&self) -> bool {
         use TokenKind::*;
         let previous = self.previous;
-        if previous == Some(Number) {
+        if previous == Some(Number) || (self.for_netcons_depth == 1 && previous == Some(Name)) {
             return true;
         }
         if self.brace_depth == 0 {

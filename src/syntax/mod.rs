@@ -9,6 +9,7 @@ pub mod dialect;
 pub mod lexer;
 mod parser;
 pub mod token;
+pub mod visit;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::Span;
@@ -47,7 +48,7 @@ pub const MAXIMUM_NESTING: usize = 256;
 /// Lexes and parses `source` in `dialect`.
 pub fn parse(source: &[u8], dialect: Dialect) -> Parse {
     let tokens = lexer::lex(source, dialect);
-    let mut diagnostics = lexical_diagnostics(source, &tokens);
+    let mut diagnostics = lexical_diagnostics(source, &tokens, dialect);
     let (file, syntax_errors, nesting_errors) = parser::parse_tokens(&tokens, source.len());
     diagnostics.extend(nesting_errors);
     let significant: Vec<&Token> = tokens.iter().filter(|token| !token.kind.is_trivia()).collect();
@@ -66,12 +67,12 @@ pub fn parse(source: &[u8], dialect: Dialect) -> Parse {
 }
 
 /// Problems the lexer finds: unterminated blocks, bytes that start no token.
-fn lexical_diagnostics(source: &[u8], tokens: &[Token]) -> Vec<Diagnostic> {
+fn lexical_diagnostics(source: &[u8], tokens: &[Token], dialect: Dialect) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for token in tokens {
         let text = token.span.slice(source);
         match token.kind {
-            TokenKind::CommentBlock if !text.ends_with(b"ENDCOMMENT") => diagnostics.push(
+            TokenKind::UnterminatedCommentBlock if dialect == Dialect::Neuron => diagnostics.push(
                 Diagnostic::error(
                     Code::UnterminatedComment,
                     "this COMMENT block is never closed",
@@ -80,7 +81,7 @@ fn lexical_diagnostics(source: &[u8], tokens: &[Token]) -> Vec<Diagnostic> {
                 )
                 .with_help("end it with a line that starts with `ENDCOMMENT`"),
             ),
-            TokenKind::Verbatim if !text.ends_with(b"ENDVERBATIM") => diagnostics.push(
+            TokenKind::UnterminatedVerbatim => diagnostics.push(
                 Diagnostic::error(
                     Code::UnterminatedVerbatim,
                     "this VERBATIM block is never closed",

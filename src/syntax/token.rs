@@ -59,8 +59,11 @@ token_kinds! {
         Newline => "a line break",
         LineComment => "a comment",
         CommentBlock => "a COMMENT block",
+        UnterminatedCommentBlock => "a COMMENT block without ENDCOMMENT",
+        IgnoredTail => "text after a Ctrl-Z",
         ByteOrderMark => "a byte order mark",
         Verbatim => "a VERBATIM block",
+        UnterminatedVerbatim => "a VERBATIM block without ENDVERBATIM",
         TitleText => "title text",
         Unit => "a unit",
         OntologyId => "an ontology identifier",
@@ -115,14 +118,15 @@ token_kinds! {
         KwConstant => "CONSTANT",
         KwConstructor => "CONSTRUCTOR",
         KwDefine => "DEFINE",
+        KwDel => "DEL",
+        KwDel2 => "DEL2",
         KwDepend => "DEPEND",
         KwDerivative => "DERIVATIVE",
         KwDestructor => "DESTRUCTOR",
         KwDiscrete => "DISCRETE",
         KwElectrodeCurrent => "ELECTRODE_CURRENT",
         KwElse => "else",
-        KwEndComment => "ENDCOMMENT",
-        KwEndVerbatim => "ENDVERBATIM",
+        KwEquation => "EQUATION",
         KwExternal => "EXTERNAL",
         KwForNetcons => "FOR_NETCONS",
         KwFrom => "FROM",
@@ -133,6 +137,7 @@ token_kinds! {
         KwInclude => "INCLUDE",
         KwIndependent => "INDEPENDENT",
         KwInitial => "INITIAL",
+        KwInt => "INT",
         KwJunctionProcess => "JUNCTION_PROCESS",
         KwKinetic => "KINETIC",
         KwLag => "LAG",
@@ -147,7 +152,6 @@ token_kinds! {
         KwNonlinear => "NONLINEAR",
         KwNonspecificCurrent => "NONSPECIFIC_CURRENT",
         KwParameter => "PARAMETER",
-        KwPartial => "PARTIAL",
         KwPointProcess => "POINT_PROCESS",
         KwPointer => "POINTER",
         KwPostEvent => "POST_EVENT",
@@ -159,9 +163,12 @@ token_kinds! {
         KwRepresents => "REPRESENTS",
         KwSolve => "SOLVE",
         KwSolveFor => "SOLVEFOR",
+        KwStart => "START",
         KwState => "STATE",
+        KwStep => "STEP",
         KwSteadyState => "STEADYSTATE",
         KwSuffix => "SUFFIX",
+        KwSweep => "SWEEP",
         KwTable => "TABLE",
         KwThreadSafe => "THREADSAFE",
         KwTitle => "TITLE",
@@ -173,6 +180,7 @@ token_kinds! {
         KwValence => "VALENCE",
         KwVerbatim => "VERBATIM",
         KwVoltageProcess => "VOLTAGE_PROCESS",
+        KwVs => "VS",
         KwWatch => "WATCH",
         KwWhile => "while",
         KwWhiteNoise => "WHITE_NOISE",
@@ -181,14 +189,12 @@ token_kinds! {
     }
 }
 
-/// Other spellings nocmodl accepts for the control-flow keywords (modcc knows only the lowercase ones).
+/// Uppercase spellings of the control-flow keywords: nocmodl takes all three, modcc `IF` and `ELSE` (it has no
+/// loops). Mixed case (`If`) is an ordinary name in both.
 pub const KEYWORD_ALIASES: &[(&str, TokenKind)] = &[
     ("IF", TokenKind::KwIf),
-    ("If", TokenKind::KwIf),
     ("ELSE", TokenKind::KwElse),
-    ("Else", TokenKind::KwElse),
     ("WHILE", TokenKind::KwWhile),
-    ("While", TokenKind::KwWhile),
 ];
 
 impl TokenKind {
@@ -200,6 +206,8 @@ impl TokenKind {
                 | TokenKind::Newline
                 | TokenKind::LineComment
                 | TokenKind::CommentBlock
+                | TokenKind::UnterminatedCommentBlock
+                | TokenKind::IgnoredTail
                 | TokenKind::ByteOrderMark
         )
     }
@@ -246,7 +254,6 @@ impl TokenKind {
                 | KwLinear
                 | KwNonlinear
                 | KwDiscrete
-                | KwPartial
                 | KwProcedure
                 | KwFunction
                 | KwFunctionTable

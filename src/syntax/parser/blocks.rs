@@ -58,8 +58,6 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
         .then(signed_number())
         .map(|(name, value)| ItemKind::Define { name, value });
     let verbatim = token(TokenKind::Verbatim).to(ItemKind::Verbatim);
-    let units_on = token(TokenKind::KwUnitsOn).to(ItemKind::UnitsOn);
-    let units_off = token(TokenKind::KwUnitsOff).to(ItemKind::UnitsOff);
 
     let neuron = token(TokenKind::KwNeuron)
         .ignore_then(braced_list(neuron_statement(), |span| NeuronStatement {
@@ -92,6 +90,7 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
         from_to: None,
         limits: None,
         tolerance: None,
+        start: None,
         span,
     }))
     .map(|(block, declarations)| ItemKind::Declarations { block, declarations });
@@ -114,8 +113,6 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
         include,
         define,
         verbatim,
-        units_on,
-        units_off,
         neuron,
         units,
         declaration_block,
@@ -146,7 +143,6 @@ fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clo
         token(TokenKind::KwLinear).to(CallableKind::Linear),
         token(TokenKind::KwNonlinear).to(CallableKind::Nonlinear),
         token(TokenKind::KwDiscrete).to(CallableKind::Discrete),
-        token(TokenKind::KwPartial).to(CallableKind::Partial),
     ))
     .then(name())
     .then(solve_for)
@@ -170,7 +166,7 @@ fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clo
         token(TokenKind::KwBreakpoint),
         token(TokenKind::KwSolve),
         token(TokenKind::KwInitial),
-        token(TokenKind::Name),
+        token(TokenKind::KwStep),
     ))
     .map(|span| Name { span });
     let hook = choice((
@@ -208,7 +204,12 @@ fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, E
         .ignore_then(name())
         .then(token(TokenKind::KwRead).ignore_then(name_list()).or_not())
         .then(token(TokenKind::KwWrite).ignore_then(name_list()).or_not())
-        .then(token(TokenKind::KwValence).ignore_then(signed_number()).or_not())
+        .then(
+            token(TokenKind::KwValence)
+                .or(token(TokenKind::KwCharge))
+                .ignore_then(signed_number())
+                .or_not(),
+        )
         .then(token(TokenKind::KwRepresents).ignore_then(token(TokenKind::OntologyId)).or_not())
         .map(|((((ion, read), write), valence), represents)| {
             NeuronStatementKind::UseIon(UseIon {
@@ -270,9 +271,10 @@ fn declaration<'t>() -> impl Parser<'t, ParserInput<'t>, Declaration, Extra<'t>>
         .then(value.or_not())
         .then(from_to.or_not())
         .then_ignore(with)
+        .then(token(TokenKind::KwStart).ignore_then(signed_number()).or_not())
         .then(optional_unit())
         .then(limits.or_not())
-        .map_with(|(((((name, size), value), from_to), unit), limits), extra| {
+        .map_with(|((((((name, size), value), from_to), start), unit), limits), extra| {
             let (limits, tolerance) = match limits {
                 Some((low, Some(high))) => (Some((low, high)), None),
                 Some((tolerance, None)) => (None, Some(tolerance)),
@@ -286,6 +288,7 @@ fn declaration<'t>() -> impl Parser<'t, ParserInput<'t>, Declaration, Extra<'t>>
                 from_to,
                 limits,
                 tolerance,
+                start,
                 span: to_span(extra.span()),
             }
         })
@@ -298,7 +301,13 @@ fn unit_definition<'t>() -> impl Parser<'t, ParserInput<'t>, UnitDefinition, Ext
         .or(token(TokenKind::Name))
         .then_ignore(token(TokenKind::Assign))
         .then(token(TokenKind::Unit).or(signed_number()))
-        .then(token_on_same_line(TokenKind::Unit).or_not())
+        .then(
+            token(TokenKind::Minus)
+                .then(token(TokenKind::Greater))
+                .or_not()
+                .ignore_then(token_on_same_line(TokenKind::Unit))
+                .or_not(),
+        )
         .map_with(|((left, first), second), extra| UnitDefinition {
             left,
             right: std::iter::once(first).chain(second).collect(),

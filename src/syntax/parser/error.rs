@@ -87,20 +87,20 @@ impl Expected {
 pub(crate) struct SyntaxError {
     pub span: ParserSpan,
     pub found: Option<TokenKind>,
-    expected_tokens: u128,
+    expected_tokens: [u64; 4],
     expected_labels: u32,
     /// Set when an expression nests deeper than the parser follows.
     pub too_deep: bool,
 }
 
-const _: () = assert!((TokenKind::KwWrite as u32) < 128, "token kinds must fit the expected-token bit set");
+const _: () = assert!((TokenKind::KwWrite as u32) < 256, "token kinds must fit the expected-token bit set");
 
 impl SyntaxError {
     fn new(span: ParserSpan, found: Option<TokenKind>) -> SyntaxError {
         SyntaxError {
             span,
             found,
-            expected_tokens: 0,
+            expected_tokens: [0; 4],
             expected_labels: 0,
             too_deep: false,
         }
@@ -122,7 +122,7 @@ impl SyntaxError {
 
     fn add(&mut self, expected: Expected) {
         match expected {
-            Expected::Token(kind) => self.expected_tokens |= 1u128 << (kind as u32),
+            Expected::Token(kind) => self.expected_tokens[kind as usize / 64] |= 1u64 << (kind as usize % 64),
             other => {
                 if let Some(bit) = other.label_bit() {
                     self.expected_labels |= 1 << bit;
@@ -139,7 +139,7 @@ impl SyntaxError {
             .collect();
         expected.extend(
             crate::syntax::token::all_token_kinds()
-                .filter(|&kind| self.expected_tokens & (1u128 << (kind as u32)) != 0)
+                .filter(|&kind| self.expected_tokens[kind as usize / 64] & (1u64 << (kind as usize % 64)) != 0)
                 .map(Expected::Token),
         );
         expected
@@ -148,7 +148,9 @@ impl SyntaxError {
 
 impl<'t> Error<'t, ParserInput<'t>> for SyntaxError {
     fn merge(mut self, other: SyntaxError) -> SyntaxError {
-        self.expected_tokens |= other.expected_tokens;
+        for (mine, theirs) in self.expected_tokens.iter_mut().zip(other.expected_tokens) {
+            *mine |= theirs;
+        }
         self.expected_labels |= other.expected_labels;
         self.too_deep |= other.too_deep;
         self
@@ -185,7 +187,7 @@ impl<'t> LabelError<'t, ParserInput<'t>, Expected> for SyntaxError {
     }
 
     fn label_with(&mut self, label: Expected) {
-        self.expected_tokens = 0;
+        self.expected_tokens = [0; 4];
         self.expected_labels = 0;
         self.add(label);
     }

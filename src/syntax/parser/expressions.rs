@@ -50,12 +50,24 @@ fn prefix_operator(kind: TokenKind) -> Option<UnaryOperator> {
     }
 }
 
+/// `x`, `m'` or `m '` (modcc reads the prime as a token of its own; the dialect pass reports the spaced form for
+/// NEURON).
+fn primed_or_plain_name<'t>() -> impl Parser<'t, ParserInput<'t>, Name, Extra<'t>> + Clone {
+    token(TokenKind::PrimedName)
+        .or(name()
+            .then(token(TokenKind::Apostrophe).repeated().collect::<Vec<_>>())
+            .map(|(name, primes)| match primes.last() {
+                Some(last) => name.span.cover(*last),
+                None => name.span,
+            }))
+        .map(|span| Name { span })
+}
+
 /// `name`, `m'`, `a[i]`, `x@2`: something that can be assigned to.
 pub(crate) fn variable<'t>(
     expression: ExpressionParser<'t>,
 ) -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
-    let plain_name = name().or(token(TokenKind::PrimedName).map(|span| Name { span }));
-    plain_name
+    primed_or_plain_name()
         .then(
             expression
                 .delimited_by(token(TokenKind::LeftBracket), token(TokenKind::RightBracket))
@@ -99,8 +111,7 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
             .clone()
             .delimited_by(token(TokenKind::LeftBracket), token(TokenKind::RightBracket));
         let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
-        let name_atom = name()
-            .or(token(TokenKind::PrimedName).map(|span| Name { span }))
+        let name_atom = primed_or_plain_name()
             .then(arguments.or_not())
             .then(index.or_not())
             .then(at.or_not())

@@ -150,8 +150,15 @@ fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
     for token in tokens {
         match token.kind {
             TokenKind::Newline => at_line_start = true,
-            kind if kind.is_trivia() => {}
+            // UNITSON/UNITSOFF only switch unit checking; both compilers take them anywhere, so the grammar
+            // does not see them.
+            kind if kind.is_trivia() || kind == TokenKind::KwUnitsOn || kind == TokenKind::KwUnitsOff => {}
             kind => {
+                let kind = if kind == TokenKind::UnterminatedVerbatim {
+                    TokenKind::Verbatim
+                } else {
+                    kind
+                };
                 significant.push((
                     SyntaxToken {
                         kind,

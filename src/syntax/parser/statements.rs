@@ -42,6 +42,7 @@ pub(crate) fn local_declarations<'t>() -> impl Parser<'t, ParserInput<'t>, Vec<D
             from_to: None,
             limits: None,
             tolerance: None,
+            start: None,
             span: to_span(extra.span()),
         });
     token(TokenKind::KwLocal).ignore_then(local_name.separated_by(token(TokenKind::Comma)).at_least(1).collect::<Vec<_>>())
@@ -113,9 +114,13 @@ fn statement_parser<'t>(expression: ExpressionParser<'t>, block: BlockParser<'t>
             .map(|(coefficient, state)| ReactionTerm { coefficient, state });
         let reaction_side = reaction_term.separated_by(token(TokenKind::Plus)).at_least(1).collect::<Vec<_>>();
         let arrow = choice((
-            token(TokenKind::ReactionArrow).to(ReactionArrow::Reversible),
-            token(TokenKind::Less).then(token(TokenKind::Less)).to(ReactionArrow::Flux),
-            token(TokenKind::Minus).then(token(TokenKind::Greater)).to(ReactionArrow::Forward),
+            token(TokenKind::ReactionArrow).map(|span| (ReactionArrow::Reversible, span)),
+            token(TokenKind::Less)
+                .then(token(TokenKind::Less))
+                .map(|(first, second)| (ReactionArrow::Flux, first.cover(second))),
+            token(TokenKind::Minus)
+                .then(token(TokenKind::Greater))
+                .map(|(first, second)| (ReactionArrow::Forward, first.cover(second))),
         ))
         .labelled(Expected::ReactionArrow);
         let rates = expression
@@ -127,11 +132,12 @@ fn statement_parser<'t>(expression: ExpressionParser<'t>, block: BlockParser<'t>
         let reaction = reaction_side
             .clone()
             .then(arrow)
-            .then(reaction_side.or_not())
+            .then(reaction_side.clone().or_not())
             .then(rates)
-            .map(|(((left, arrow), right), rates)| StatementKind::Reaction {
+            .map(|(((left, (arrow, arrow_span)), right), rates)| StatementKind::Reaction {
                 left,
                 arrow,
+                arrow_span,
                 right: right.unwrap_or_default(),
                 rates,
             });
@@ -140,7 +146,9 @@ fn statement_parser<'t>(expression: ExpressionParser<'t>, block: BlockParser<'t>
             .then_ignore(token(TokenKind::Assign))
             .then(expression.clone())
             .map(|(left, right)| StatementKind::Equation { left, right });
-        let tilde = token(TokenKind::Tilde).ignore_then(reaction.or(equation));
+        // `~+ x = y` adds to an equation of a LINEAR/NONLINEAR block.
+        let tilde = token(TokenKind::Tilde)
+            .ignore_then(reaction.or(token(TokenKind::Plus).or_not().ignore_then(equation)));
 
         let condition = expression
             .clone()
@@ -219,7 +227,7 @@ fn statement_parser<'t>(expression: ExpressionParser<'t>, block: BlockParser<'t>
                 with,
             });
         let conserve = token(TokenKind::KwConserve)
-            .ignore_then(expression.clone())
+            .ignore_then(reaction_side.clone())
             .then_ignore(token(TokenKind::Assign))
             .then(expression.clone())
             .map(|(left, right)| StatementKind::Conserve { left, right });
@@ -288,8 +296,6 @@ fn statement_parser<'t>(expression: ExpressionParser<'t>, block: BlockParser<'t>
             conductance,
             initial,
             token(TokenKind::Verbatim).to(StatementKind::Verbatim),
-            token(TokenKind::KwUnitsOn).to(StatementKind::UnitsOn),
-            token(TokenKind::KwUnitsOff).to(StatementKind::UnitsOff),
             block.clone().map(StatementKind::Block),
         ))
         .map_with(|kind, extra| Statement {

@@ -6,9 +6,15 @@ use glia::syntax::token::{KEYWORDS, KEYWORD_ALIASES};
 
 #[test]
 fn grammar_keyword_list_equals_lexer_keywords() {
-    let grammar = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/grammar/nmodl.ebnf")).unwrap();
-    let begin = grammar.find("(* BEGIN KEYWORDS *)").expect("grammar has a BEGIN KEYWORDS marker");
-    let end = grammar.find("(* END KEYWORDS *)").expect("grammar has an END KEYWORDS marker");
+    let grammar =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/grammar/nmodl.ebnf"))
+            .unwrap();
+    let begin = grammar
+        .find("(* BEGIN KEYWORDS *)")
+        .expect("grammar has a BEGIN KEYWORDS marker");
+    let end = grammar
+        .find("(* END KEYWORDS *)")
+        .expect("grammar has an END KEYWORDS marker");
     let in_grammar: BTreeSet<String> = grammar[begin..end]
         .lines()
         .skip(1)

@@ -9,7 +9,10 @@ fn assert_sound(source: &[u8]) {
         let parse = parse(source, dialect);
         let mut position = 0usize;
         for token in &parse.tokens {
-            assert_eq!(token.span.start as usize, position, "tokens must be contiguous");
+            assert_eq!(
+                token.span.start as usize, position,
+                "tokens must be contiguous"
+            );
             assert!(token.span.end >= token.span.start);
             position = token.span.end as usize;
         }
@@ -23,12 +26,87 @@ fn assert_sound(source: &[u8]) {
 
 /// Fragments of real NMODL, so that random inputs reach deep into the grammar.
 const FRAGMENTS: &[&str] = &[
-    "NEURON", "{", "}", "(", ")", "[", "]", "SUFFIX", "hh", "USEION", "na", "READ", "WRITE", "ena", ",", "RANGE",
-    "PARAMETER", "ASSIGNED", "STATE", "BREAKPOINT", "SOLVE", "states", "METHOD", "cnexp", "DERIVATIVE", "m'", "=",
-    "+", "-", "*", "/", "^", "(mV)", "22", "1e-3", ".5", "1.", "if", "else", "while", "FROM", "TO", "BY", "~", "<->",
-    "<<", "->", "<", ">", "KINETIC", "COMMENT", "ENDCOMMENT", "VERBATIM", "ENDVERBATIM", "TITLE", ": c", "? c",
-    "\n", "\r\n", "\r", " ", "\t", "LOCAL", "x", "FUNCTION", "PROCEDURE", "NET_RECEIVE", "INITIAL", "UNITS",
-    "TABLE", "DEPEND", "WITH", "REPRESENTS", "NCIT:C17008", "\"s\"", "@", "'", "\u{feff}", "é", "\u{0}", "\u{ff}",
+    "NEURON",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "SUFFIX",
+    "hh",
+    "USEION",
+    "na",
+    "READ",
+    "WRITE",
+    "ena",
+    ",",
+    "RANGE",
+    "PARAMETER",
+    "ASSIGNED",
+    "STATE",
+    "BREAKPOINT",
+    "SOLVE",
+    "states",
+    "METHOD",
+    "cnexp",
+    "DERIVATIVE",
+    "m'",
+    "=",
+    "+",
+    "-",
+    "*",
+    "/",
+    "^",
+    "(mV)",
+    "22",
+    "1e-3",
+    ".5",
+    "1.",
+    "if",
+    "else",
+    "while",
+    "FROM",
+    "TO",
+    "BY",
+    "~",
+    "<->",
+    "<<",
+    "->",
+    "<",
+    ">",
+    "KINETIC",
+    "COMMENT",
+    "ENDCOMMENT",
+    "VERBATIM",
+    "ENDVERBATIM",
+    "TITLE",
+    ": c",
+    "? c",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "\t",
+    "LOCAL",
+    "x",
+    "FUNCTION",
+    "PROCEDURE",
+    "NET_RECEIVE",
+    "INITIAL",
+    "UNITS",
+    "TABLE",
+    "DEPEND",
+    "WITH",
+    "REPRESENTS",
+    "NCIT:C17008",
+    "\"s\"",
+    "@",
+    "'",
+    "\u{feff}",
+    "é",
+    "\u{0}",
+    "\u{ff}",
 ];
 
 fn nmodl_soup() -> impl Strategy<Value = Vec<u8>> {
@@ -58,7 +136,11 @@ fn hundred_thousand_nested_parentheses_give_a_diagnostic() {
     source.extend(std::iter::repeat_n(b')', 100_000));
     source.extend_from_slice(b"\n}\n");
     let parse = parse(&source, Dialect::Neuron);
-    assert!(parse.diagnostics.iter().any(|d| d.code.as_str() == "E005"), "{:?}", parse.diagnostics);
+    assert!(
+        parse.diagnostics.iter().any(|d| d.code.as_str() == "E005"),
+        "{:?}",
+        parse.diagnostics
+    );
     assert_sound(&source);
 }
 

@@ -72,14 +72,30 @@ fn assert_lossless(source: &[u8], parse: &Parse, path: &Path) {
     let mut rebuilt = Vec::with_capacity(source.len());
     let mut expected_start = 0;
     for token in &parse.tokens {
-        assert_eq!(token.span.start as usize, expected_start, "gap before {token:?} in {}", path.display());
+        assert_eq!(
+            token.span.start as usize,
+            expected_start,
+            "gap before {token:?} in {}",
+            path.display()
+        );
         rebuilt.extend_from_slice(token.span.slice(source));
         expected_start = token.span.end as usize;
     }
-    assert_eq!(rebuilt, source, "tokens do not reproduce {}", path.display());
+    assert_eq!(
+        rebuilt,
+        source,
+        "tokens do not reproduce {}",
+        path.display()
+    );
     for diagnostic in &parse.diagnostics {
-        for span in std::iter::once(diagnostic.primary.span).chain(diagnostic.secondary.iter().map(|l| l.span)) {
-            assert!(span.start <= span.end && span.end as usize <= source.len(), "{span:?} outside {}", path.display());
+        for span in std::iter::once(diagnostic.primary.span)
+            .chain(diagnostic.secondary.iter().map(|l| l.span))
+        {
+            assert!(
+                span.start <= span.end && span.end as usize <= source.len(),
+                "{span:?} outside {}",
+                path.display()
+            );
         }
     }
 }
@@ -126,7 +142,9 @@ fn annotate_spans(value: &mut serde_json::Value, source: &[u8]) {
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| annotate_spans(item, source)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| annotate_spans(item, source)),
         _ => {}
     }
 }

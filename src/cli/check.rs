@@ -82,7 +82,11 @@ pub fn run(arguments: &CheckArguments) -> ExitCode {
         }
     }
     for error in &input_errors {
-        eprintln!("glia: cannot read {}: {}", error.path.display(), error.message);
+        eprintln!(
+            "glia: cannot read {}: {}",
+            error.path.display(),
+            error.message
+        );
     }
 
     let error_count: usize = checked

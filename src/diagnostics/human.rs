@@ -8,7 +8,11 @@ use super::line_index::display_text;
 use super::{FileReport, Severity};
 
 /// Writes every diagnostic of `report` to `writer`.
-pub fn render(report: &FileReport<'_>, colour: bool, writer: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(
+    report: &FileReport<'_>,
+    colour: bool,
+    writer: &mut dyn Write,
+) -> std::io::Result<()> {
     if report.diagnostics.is_empty() {
         return Ok(());
     }
@@ -20,19 +24,28 @@ pub fn render(report: &FileReport<'_>, colour: bool, writer: &mut dyn Write) -> 
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
         };
-        let mut builder = Report::build(kind, (path.clone(), snap_to_characters(&text, diagnostic.primary.span)))
-            .with_config(
-                Config::new()
-                    .with_index_type(IndexType::Byte)
-                    .with_color(colour),
-            )
-            .with_code(diagnostic.code.as_str())
-            .with_message(&diagnostic.message)
-            .with_label(
-                AriadneLabel::new((path.clone(), snap_to_characters(&text, diagnostic.primary.span)))
-                    .with_message(&diagnostic.primary.message)
-                    .with_order(0),
-            );
+        let mut builder = Report::build(
+            kind,
+            (
+                path.clone(),
+                snap_to_characters(&text, diagnostic.primary.span),
+            ),
+        )
+        .with_config(
+            Config::new()
+                .with_index_type(IndexType::Byte)
+                .with_color(colour),
+        )
+        .with_code(diagnostic.code.as_str())
+        .with_message(&diagnostic.message)
+        .with_label(
+            AriadneLabel::new((
+                path.clone(),
+                snap_to_characters(&text, diagnostic.primary.span),
+            ))
+            .with_message(&diagnostic.primary.message)
+            .with_order(0),
+        );
         for (order, label) in diagnostic.secondary.iter().enumerate() {
             builder = builder.with_label(
                 AriadneLabel::new((path.clone(), snap_to_characters(&text, label.span)))
@@ -46,7 +59,9 @@ pub fn render(report: &FileReport<'_>, colour: bool, writer: &mut dyn Write) -> 
         if let Some(help) = &diagnostic.help {
             builder = builder.with_help(help);
         }
-        builder.finish().write((path.clone(), &source), &mut *writer)?;
+        builder
+            .finish()
+            .write((path.clone(), &source), &mut *writer)?;
     }
     Ok(())
 }

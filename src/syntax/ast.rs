@@ -26,17 +26,37 @@ pub struct Item {
 
 #[derive(Clone, Debug, Serialize)]
 pub enum ItemKind {
-    Title { text: Option<Span> },
+    Title {
+        text: Option<Span>,
+    },
     Verbatim,
-    Include { path: Span },
-    Define { name: Name, value: Span },
+    Include {
+        path: Span,
+    },
+    Define {
+        name: Name,
+        value: Span,
+    },
     /// File-scope `LOCAL` variables.
-    Local { names: Vec<Declaration> },
-    Neuron { statements: Vec<NeuronStatement> },
-    Units { definitions: Vec<UnitDefinition> },
-    Declarations { block: DeclarationBlock, declarations: Vec<Declaration> },
+    Local {
+        names: Vec<Declaration>,
+    },
+    Neuron {
+        statements: Vec<NeuronStatement>,
+    },
+    Units {
+        definitions: Vec<UnitDefinition>,
+    },
+    Declarations {
+        block: DeclarationBlock,
+        declarations: Vec<Declaration>,
+    },
     Callable(Box<Callable>),
-    FunctionTable { name: Name, arguments: Vec<Argument>, unit: Option<Span> },
+    FunctionTable {
+        name: Name,
+        arguments: Vec<Argument>,
+        unit: Option<Span>,
+    },
     /// Bytes that could not be read as an item; a diagnostic says why.
     Error,
 }
@@ -107,11 +127,21 @@ pub enum NameListKind {
 
 #[derive(Clone, Debug, Serialize)]
 pub enum NeuronStatementKind {
-    Mechanism { kind: MechanismKind, name: Name },
+    Mechanism {
+        kind: MechanismKind,
+        name: Name,
+    },
     UseIon(UseIon),
-    NameList { list: NameListKind, names: Vec<Name> },
-    ThreadSafe { names: Vec<Name> },
-    Represents { id: Span },
+    NameList {
+        list: NameListKind,
+        names: Vec<Name>,
+    },
+    ThreadSafe {
+        names: Vec<Name>,
+    },
+    Represents {
+        id: Span,
+    },
     Verbatim,
     Error,
 }
@@ -198,8 +228,13 @@ pub struct ReactionTerm {
 
 #[derive(Clone, Debug, Serialize)]
 pub enum StatementKind {
-    Local { names: Vec<Declaration> },
-    Assignment { target: Expression, value: Expression },
+    Local {
+        names: Vec<Declaration>,
+    },
+    Assignment {
+        target: Expression,
+        value: Expression,
+    },
     Expression(Expression),
     /// `~ A + B <-> C (kf, kb)`, `~ ca << (flux)`, `~ A -> (rate)`.
     Reaction {
@@ -210,23 +245,70 @@ pub enum StatementKind {
         rates: Vec<Expression>,
     },
     /// `~ a*x + b = c` in LINEAR/NONLINEAR blocks.
-    Equation { left: Expression, right: Expression },
+    Equation {
+        left: Expression,
+        right: Expression,
+    },
     /// `CONSERVE a + 2 b = total`.
-    Conserve { left: Vec<ReactionTerm>, right: Expression },
-    Compartment { arguments: Vec<Expression>, states: Vec<Name> },
-    LongitudinalDiffusion { arguments: Vec<Expression>, states: Vec<Name> },
-    If { condition: Expression, then_block: Block, else_branch: Option<Box<Statement>> },
-    While { condition: Expression, body: Block },
-    From { variable: Name, from: Expression, to: Expression, by: Option<Expression>, body: Block },
-    Solve { name: Name, method: Option<Name>, steady_state: Option<Name>, if_error: Option<Block> },
-    Table { names: Vec<Name>, depend: Vec<Name>, from: Expression, to: Expression, with: Expression },
+    Conserve {
+        left: Vec<ReactionTerm>,
+        right: Expression,
+    },
+    Compartment {
+        arguments: Vec<Expression>,
+        states: Vec<Name>,
+    },
+    LongitudinalDiffusion {
+        arguments: Vec<Expression>,
+        states: Vec<Name>,
+    },
+    If {
+        condition: Expression,
+        then_block: Block,
+        else_branch: Option<Box<Statement>>,
+    },
+    While {
+        condition: Expression,
+        body: Block,
+    },
+    From {
+        variable: Name,
+        from: Expression,
+        to: Expression,
+        by: Option<Expression>,
+        body: Block,
+    },
+    Solve {
+        name: Name,
+        method: Option<Name>,
+        steady_state: Option<Name>,
+        if_error: Option<Block>,
+    },
+    Table {
+        names: Vec<Name>,
+        depend: Vec<Name>,
+        from: Expression,
+        to: Expression,
+        with: Expression,
+    },
     Protect(Box<Statement>),
     MutexLock,
     MutexUnlock,
-    Lag { name: Name, by: Name },
-    Watch { watches: Vec<(Expression, Expression)> },
-    ForNetcons { arguments: Vec<Argument>, body: Block },
-    Conductance { name: Name, ion: Option<Name> },
+    Lag {
+        name: Name,
+        by: Name,
+    },
+    Watch {
+        watches: Vec<(Expression, Expression)>,
+    },
+    ForNetcons {
+        arguments: Vec<Argument>,
+        body: Block,
+    },
+    Conductance {
+        name: Name,
+        ion: Option<Name>,
+    },
     Initial(Block),
     Block(Block),
     Verbatim,
@@ -267,12 +349,28 @@ pub struct Expression {
 #[derive(Clone, Debug, Serialize)]
 pub enum ExpressionKind {
     /// `22`, `1e-3`, with an optional unit `22 (degC)`.
-    Number { unit: Option<Span> },
+    Number {
+        unit: Option<Span>,
+    },
     /// `x`, `m'`, `a[i]`, `x@2`.
-    Variable { name: Name, index: Option<Box<Expression>>, at: Option<Span> },
-    Call { name: Name, arguments: Vec<Expression> },
-    Unary { operator: UnaryOperator, operand: Box<Expression> },
-    Binary { operator: BinaryOperator, left: Box<Expression>, right: Box<Expression> },
+    Variable {
+        name: Name,
+        index: Option<Box<Expression>>,
+        at: Option<Span>,
+    },
+    Call {
+        name: Name,
+        arguments: Vec<Expression>,
+    },
+    Unary {
+        operator: UnaryOperator,
+        operand: Box<Expression>,
+    },
+    Binary {
+        operator: BinaryOperator,
+        left: Box<Expression>,
+        right: Box<Expression>,
+    },
     Parenthesized(Box<Expression>),
     String,
     Error,

@@ -271,7 +271,12 @@ pub fn lex(source: &[u8], dialect: Dialect) -> Vec<Token> {
 ///
 /// nocmodl ends the block at the first line whose first word *starts with* the terminator (`ENDCOMMENT_old`
 /// counts, `ENDCOMMENTS` does not) and discards the rest of that line; modcc (Arbor) ends it at the terminator as a whole word anywhere.
-fn find_block_end(source: &[u8], from: usize, terminator: &[u8], dialect: Dialect) -> (usize, bool) {
+fn find_block_end(
+    source: &[u8],
+    from: usize,
+    terminator: &[u8],
+    dialect: Dialect,
+) -> (usize, bool) {
     let mut search_from = from;
     while let Some(found) = find_subslice(&source[search_from..], terminator) {
         let at = search_from + found;
@@ -285,10 +290,13 @@ fn find_block_end(source: &[u8], from: usize, terminator: &[u8], dialect: Dialec
                     .rev()
                     .take_while(|&&byte| byte != b'\n' && byte != b'\r')
                     .all(|&byte| byte == b' ' || byte == b'\t')
-                    && source.get(after).is_none_or(|byte| !byte.is_ascii_alphabetic())
+                    && source
+                        .get(after)
+                        .is_none_or(|byte| !byte.is_ascii_alphabetic())
             }
             Dialect::Arbor => {
-                (at == 0 || !is_word_byte(source[at - 1])) && source.get(after).is_none_or(|&byte| !is_word_byte(byte))
+                (at == 0 || !is_word_byte(source[at - 1]))
+                    && source.get(after).is_none_or(|&byte| !is_word_byte(byte))
             }
         };
         if accepted {
@@ -304,7 +312,9 @@ fn find_block_end(source: &[u8], from: usize, terminator: &[u8], dialect: Dialec
 }
 
 fn find_subslice(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 fn skip_horizontal_space(source: &[u8], from: usize) -> usize {

@@ -51,7 +51,10 @@ pub fn parse(source: &[u8], dialect: Dialect) -> Parse {
     let mut diagnostics = lexical_diagnostics(source, &tokens, dialect);
     let (file, syntax_errors, nesting_errors) = parser::parse_tokens(&tokens, source.len());
     diagnostics.extend(nesting_errors);
-    let significant: Vec<&Token> = tokens.iter().filter(|token| !token.kind.is_trivia()).collect();
+    let significant: Vec<&Token> = tokens
+        .iter()
+        .filter(|token| !token.kind.is_trivia())
+        .collect();
     diagnostics.extend(
         syntax_errors
             .iter()
@@ -111,7 +114,11 @@ fn lexical_diagnostics(source: &[u8], tokens: &[Token], dialect: Dialect) -> Vec
 }
 
 /// Turns a parser error into a diagnostic that names what was expected and found in NMODL terms.
-fn syntax_error_diagnostic(source: &[u8], significant: &[&Token], error: &SyntaxError) -> Diagnostic {
+fn syntax_error_diagnostic(
+    source: &[u8],
+    significant: &[&Token],
+    error: &SyntaxError,
+) -> Diagnostic {
     if error.too_deep {
         let at = error.span.start.min(source.len());
         return Diagnostic::error(
@@ -133,7 +140,10 @@ fn syntax_error_diagnostic(source: &[u8], significant: &[&Token], error: &Syntax
                 .unwrap_or(span);
             (found_token, describe_found(source, kind, found_token))
         }
-        None => (Span::empty_at(source.len()), "the end of the file".to_string()),
+        None => (
+            Span::empty_at(source.len()),
+            "the end of the file".to_string(),
+        ),
     };
     let previous = significant
         .iter()
@@ -173,7 +183,9 @@ fn describe_alternatives(expected: &[Expected]) -> String {
 
 fn describe_found(source: &[u8], kind: TokenKind, span: Span) -> String {
     match kind {
-        TokenKind::Name | TokenKind::Number | TokenKind::PrimedName | TokenKind::Unit if span.len() <= 40 => {
+        TokenKind::Name | TokenKind::Number | TokenKind::PrimedName | TokenKind::Unit
+            if span.len() <= 40 =>
+        {
             format!("`{}`", span.text(source))
         }
         kind if kind.is_keyword() => kind.description().to_string(),

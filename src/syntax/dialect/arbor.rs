@@ -4,16 +4,32 @@
 use super::Findings;
 use crate::span::Span;
 use crate::syntax::ast::{
-    CallableKind, DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind, NameListKind, NeuronStatementKind,
-    ReactionArrow, StatementKind, UnaryOperator,
+    CallableKind, DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind, NameListKind,
+    NeuronStatementKind, ReactionArrow, StatementKind, UnaryOperator,
 };
 use crate::syntax::token::{Token, TokenKind};
 use crate::syntax::visit::{expressions_of, for_each_statement, for_each_subexpression};
 
 /// Words modcc reserves (its builtin functions and solver names): they cannot name a variable.
 const RESERVED_WORDS: &[&str] = &[
-    "cnexp", "cos", "exp", "exprelr", "fabs", "log", "max", "min", "safeinv", "signum", "sin", "sparse", "sqrt",
-    "step", "step_left", "step_right", "stochastic", "tanh",
+    "cnexp",
+    "cos",
+    "exp",
+    "exprelr",
+    "fabs",
+    "log",
+    "max",
+    "min",
+    "safeinv",
+    "signum",
+    "sin",
+    "sparse",
+    "sqrt",
+    "step",
+    "step_left",
+    "step_right",
+    "stochastic",
+    "tanh",
 ];
 
 pub(super) fn check(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
@@ -26,14 +42,21 @@ fn check_tokens(tokens: &[Token], findings: &mut Findings<'_>) {
     for token in tokens {
         let text = token.span.slice(findings.source);
         match token.kind {
-            TokenKind::At | TokenKind::LeftBracket | TokenKind::RightBracket | TokenKind::Semicolon => {
+            TokenKind::At
+            | TokenKind::LeftBracket
+            | TokenKind::RightBracket
+            | TokenKind::Semicolon => {
                 let shown = findings.text(token.span).into_owned();
                 let help = if token.kind == TokenKind::LeftBracket {
                     Some("Arbor has no arrays")
                 } else {
                     None
                 };
-                findings.refused(token.span, format!("modcc knows no character `{shown}`"), help);
+                findings.refused(
+                    token.span,
+                    format!("modcc knows no character `{shown}`"),
+                    help,
+                );
             }
             TokenKind::String => findings.not_in_dialect(token.span, "a string", None),
             TokenKind::ByteOrderMark => findings.refused(
@@ -66,7 +89,10 @@ fn check_unit_text(span: Span, findings: &mut Findings<'_>) {
         let at = span.start as usize + 1 + offset;
         findings.refused(
             Span::new(at, at + 1),
-            format!("modcc reads units made of names, numbers and `/` only, not `{}`", inner[offset] as char),
+            format!(
+                "modcc reads units made of names, numbers and `/` only, not `{}`",
+                inner[offset] as char
+            ),
             Some("drop the unit or simplify it, e.g. `(/mM-ms)` to `(/mM/ms)`"),
         );
     }
@@ -91,7 +117,9 @@ fn first_byte_outside_unit_words(inner: &[u8]) -> Option<usize> {
                 }
             }
         } else if byte.is_ascii_alphabetic() || byte == b'_' {
-            while index < inner.len() && (inner[index].is_ascii_alphanumeric() || inner[index] == b'_') {
+            while index < inner.len()
+                && (inner[index].is_ascii_alphanumeric() || inner[index] == b'_')
+            {
                 index += 1;
             }
         } else if matches!(byte, b'/' | b' ' | b'\t') {
@@ -115,8 +143,25 @@ fn check_title_text(span: Span, findings: &mut Findings<'_>) {
             byte if byte.is_ascii_alphanumeric()
                 || matches!(
                     byte,
-                    b'_' | b'.' | b'(' | b')' | b'{' | b'}' | b',' | b'\'' | b'=' | b'+' | b'-' | b'*' | b'/'
-                        | b'^' | b'<' | b'>' | b'!' | b'~' | b' ' | b'\t'
+                    b'_' | b'.'
+                        | b'('
+                        | b')'
+                        | b'{'
+                        | b'}'
+                        | b','
+                        | b'\''
+                        | b'='
+                        | b'+'
+                        | b'-'
+                        | b'*'
+                        | b'/'
+                        | b'^'
+                        | b'<'
+                        | b'>'
+                        | b'!'
+                        | b'~'
+                        | b' '
+                        | b'\t'
                 ) => {}
             _ => {
                 let at = span.start as usize + index;
@@ -154,11 +199,17 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
                 "a top-level `LOCAL`",
                 Some("declare the variable in ASSIGNED, or LOCAL inside the block that uses it"),
             ),
-            ItemKind::FunctionTable { .. } => findings.not_in_dialect(item.span, "`FUNCTION_TABLE`", None),
+            ItemKind::FunctionTable { .. } => {
+                findings.not_in_dialect(item.span, "`FUNCTION_TABLE`", None)
+            }
             ItemKind::Declarations {
                 block: DeclarationBlock::Independent,
                 ..
-            } => findings.not_in_dialect(item.span, "an `INDEPENDENT` block", Some("remove it: Arbor's time is `t`")),
+            } => findings.not_in_dialect(
+                item.span,
+                "an `INDEPENDENT` block",
+                Some("remove it: Arbor's time is `t`"),
+            ),
             ItemKind::Declarations { declarations, .. } => {
                 for declaration in declarations {
                     check_reserved(declaration.name.span, findings);
@@ -166,7 +217,8 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
                         if findings.line_break_between(declaration.name.span.start, unit.start) {
                             findings.refused(
                                 unit,
-                                "modcc takes a declaration's unit only on the declaration's line".to_string(),
+                                "modcc takes a declaration's unit only on the declaration's line"
+                                    .to_string(),
                                 Some("move the unit up to the line of the name"),
                             );
                         }
@@ -175,7 +227,8 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
             }
             ItemKind::Units { definitions } => {
                 for definition in definitions {
-                    let left_is_unit = findings.source.get(definition.left.start as usize) == Some(&b'(');
+                    let left_is_unit =
+                        findings.source.get(definition.left.start as usize) == Some(&b'(');
                     if !left_is_unit || definition.right.len() != 1 {
                         findings.refused(
                             definition.span,
@@ -200,12 +253,19 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
     }
 }
 
-fn check_neuron_statement(statement: &crate::syntax::ast::NeuronStatement, findings: &mut Findings<'_>) {
+fn check_neuron_statement(
+    statement: &crate::syntax::ast::NeuronStatement,
+    findings: &mut Findings<'_>,
+) {
     match &statement.kind {
         NeuronStatementKind::Mechanism {
             kind: MechanismKind::ArtificialCell,
             ..
-        } => findings.not_in_dialect(statement.span, "`ARTIFICIAL_CELL`", Some("use `POINT_PROCESS`")),
+        } => findings.not_in_dialect(
+            statement.span,
+            "`ARTIFICIAL_CELL`",
+            Some("use `POINT_PROCESS`"),
+        ),
         NeuronStatementKind::NameList { list, .. } => {
             let unsupported = match list {
                 NameListKind::Pointer => Some("`POINTER`"),
@@ -214,14 +274,20 @@ fn check_neuron_statement(statement: &crate::syntax::ast::NeuronStatement, findi
                 NameListKind::External => Some("`EXTERNAL`"),
                 NameListKind::Random => Some("`RANDOM`"),
                 NameListKind::Section => Some("`SECTION`"),
-                NameListKind::NonspecificCurrent | NameListKind::Range | NameListKind::Global => None,
+                NameListKind::NonspecificCurrent | NameListKind::Range | NameListKind::Global => {
+                    None
+                }
             };
             if let Some(what) = unsupported {
                 findings.not_in_dialect(statement.span, what, None);
             }
         }
-        NeuronStatementKind::Verbatim => findings.not_in_dialect(statement.span, "a `VERBATIM` block", None),
-        NeuronStatementKind::Represents { .. } => findings.not_in_dialect(statement.span, "`REPRESENTS`", None),
+        NeuronStatementKind::Verbatim => {
+            findings.not_in_dialect(statement.span, "a `VERBATIM` block", None)
+        }
+        NeuronStatementKind::Represents { .. } => {
+            findings.not_in_dialect(statement.span, "`REPRESENTS`", None)
+        }
         _ => {}
     }
     // A list of names ends at the end of its line; USEION's READ and WRITE clauses may start new lines.
@@ -254,21 +320,31 @@ fn check_neuron_statement(statement: &crate::syntax::ast::NeuronStatement, findi
 fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
     for_each_statement(file, &mut |statement, depth| {
         match &statement.kind {
-            StatementKind::Verbatim => findings.not_in_dialect(statement.span, "a `VERBATIM` block", None),
-            StatementKind::While { .. } => findings.not_in_dialect(statement.span, "a `while` loop", None),
-            StatementKind::From { .. } => findings.not_in_dialect(statement.span, "a `FROM` loop", None),
+            StatementKind::Verbatim => {
+                findings.not_in_dialect(statement.span, "a `VERBATIM` block", None)
+            }
+            StatementKind::While { .. } => {
+                findings.not_in_dialect(statement.span, "a `while` loop", None)
+            }
+            StatementKind::From { .. } => {
+                findings.not_in_dialect(statement.span, "a `FROM` loop", None)
+            }
             StatementKind::Table { .. } => findings.not_in_dialect(
                 statement.span,
                 "a `TABLE` statement",
                 Some("remove it: modcc computes rates directly"),
             ),
-            StatementKind::Watch { .. } => findings.not_in_dialect(statement.span, "a `WATCH` statement", None),
+            StatementKind::Watch { .. } => {
+                findings.not_in_dialect(statement.span, "a `WATCH` statement", None)
+            }
             StatementKind::Protect(_) => findings.not_in_dialect(statement.span, "`PROTECT`", None),
             StatementKind::MutexLock | StatementKind::MutexUnlock => {
                 findings.not_in_dialect(statement.span, "`MUTEXLOCK`/`MUTEXUNLOCK`", None)
             }
             StatementKind::Lag { .. } => findings.not_in_dialect(statement.span, "`LAG`", None),
-            StatementKind::ForNetcons { .. } => findings.not_in_dialect(statement.span, "`FOR_NETCONS`", None),
+            StatementKind::ForNetcons { .. } => {
+                findings.not_in_dialect(statement.span, "`FOR_NETCONS`", None)
+            }
             StatementKind::LongitudinalDiffusion { .. } => {
                 findings.not_in_dialect(statement.span, "`LONGITUDINAL_DIFFUSION`", None)
             }
@@ -281,7 +357,9 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                         "a `<<` reaction",
                         Some("write `~ x <-> (0, flux)` instead"),
                     ),
-                    ReactionArrow::Forward => findings.not_in_dialect(*arrow_span, "a `->` reaction", None),
+                    ReactionArrow::Forward => {
+                        findings.not_in_dialect(*arrow_span, "a `->` reaction", None)
+                    }
                     ReactionArrow::Reversible => {}
                 }
                 if findings.line_break_between(statement.span.start, arrow_span.start) {
@@ -296,7 +374,8 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                 if depth > 1 {
                     findings.refused(
                         statement.span,
-                        "modcc takes `LOCAL` only at the top of a block, not inside `if` branches".to_string(),
+                        "modcc takes `LOCAL` only at the top of a block, not inside `if` branches"
+                            .to_string(),
                         Some("declare the variable in the enclosing block"),
                     );
                 }
@@ -310,7 +389,10 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                 steady_state,
                 ..
             } => {
-                if method.is_none() && steady_state.is_none() && !solves_linear_block(file, name.span, findings) {
+                if method.is_none()
+                    && steady_state.is_none()
+                    && !solves_linear_block(file, name.span, findings)
+                {
                     findings.refused(
                         statement.span,
                         "modcc needs a method in SOLVE".to_string(),
@@ -319,7 +401,9 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                 }
                 check_ends_line(tokens, statement.span, "a SOLVE statement", findings);
             }
-            StatementKind::Expression(_) => check_ends_line(tokens, statement.span, "a call", findings),
+            StatementKind::Expression(_) => {
+                check_ends_line(tokens, statement.span, "a call", findings)
+            }
             _ => {}
         }
         if let StatementKind::Assignment { target, .. } = &statement.kind {
@@ -342,15 +426,23 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                     operator: UnaryOperator::Not,
                     ..
                 } => findings.refused(
-                    Span::new(expression.span.start as usize, expression.span.start as usize + 1),
+                    Span::new(
+                        expression.span.start as usize,
+                        expression.span.start as usize + 1,
+                    ),
                     "modcc has no logical not `!`".to_string(),
                     Some("invert the comparison instead"),
                 ),
-                ExpressionKind::Variable { name, .. } if findings.text(name.span).contains('\'') => findings.refused(
-                    name.span,
-                    "modcc takes a derivative `x'` only as the target of an assignment".to_string(),
-                    None,
-                ),
+                ExpressionKind::Variable { name, .. }
+                    if findings.text(name.span).contains('\'') =>
+                {
+                    findings.refused(
+                        name.span,
+                        "modcc takes a derivative `x'` only as the target of an assignment"
+                            .to_string(),
+                        None,
+                    )
+                }
                 _ => {}
             });
         }
@@ -363,7 +455,9 @@ fn solves_linear_block(file: &File, name: Span, findings: &Findings<'_>) -> bool
     file.items.iter().any(|item| match &item.kind {
         ItemKind::Callable(callable) => {
             callable.kind == CallableKind::Linear
-                && callable.name.is_some_and(|block_name| block_name.span.slice(findings.source) == wanted)
+                && callable
+                    .name
+                    .is_some_and(|block_name| block_name.span.slice(findings.source) == wanted)
         }
         _ => false,
     })

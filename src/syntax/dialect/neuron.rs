@@ -3,8 +3,8 @@
 use super::Findings;
 use crate::span::Span;
 use crate::syntax::ast::{
-    CallableKind, DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind, NeuronStatementKind,
-    StatementKind, UnaryOperator,
+    CallableKind, DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind,
+    NeuronStatementKind, StatementKind, UnaryOperator,
 };
 use crate::syntax::token::{Token, TokenKind};
 use crate::syntax::visit::{expressions_of, for_each_statement, for_each_subexpression};
@@ -14,7 +14,16 @@ const LONGEST_LINE: usize = 511;
 
 /// Integration method names, reserved words in nocmodl.
 const METHOD_NAMES: &[&str] = &[
-    "after_cvode", "cnexp", "cvode_t", "cvode_t_v", "derivimplicit", "euler", "newton", "runge", "simeq", "sparse",
+    "after_cvode",
+    "cnexp",
+    "cvode_t",
+    "cvode_t_v",
+    "derivimplicit",
+    "euler",
+    "newton",
+    "runge",
+    "simeq",
+    "sparse",
 ];
 
 pub(super) fn check(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
@@ -27,18 +36,28 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
     let declaration_blocks: Vec<Span> = file
         .items
         .iter()
-        .filter(|item| matches!(item.kind, ItemKind::Neuron { .. } | ItemKind::Units { .. } | ItemKind::Declarations { .. }))
+        .filter(|item| {
+            matches!(
+                item.kind,
+                ItemKind::Neuron { .. } | ItemKind::Units { .. } | ItemKind::Declarations { .. }
+            )
+        })
         .map(|item| item.span)
         .collect();
-    let inside_item = |span: Span| file.items.iter().any(|item| item.span.start < span.start && span.end <= item.span.end);
+    let inside_item = |span: Span| {
+        file.items
+            .iter()
+            .any(|item| item.span.start < span.start && span.end <= item.span.end)
+    };
     for token in tokens {
         let text = token.span.slice(findings.source);
         match token.kind {
-            TokenKind::Name | TokenKind::PrimedName if text.starts_with(b"_") => findings.not_in_dialect(
-                token.span,
-                "a name starting with `_`",
-                Some("NEURON names start with a letter"),
-            ),
+            TokenKind::Name | TokenKind::PrimedName if text.starts_with(b"_") => findings
+                .not_in_dialect(
+                    token.span,
+                    "a name starting with `_`",
+                    Some("NEURON names start with a letter"),
+                ),
             TokenKind::Apostrophe => findings.refused(
                 token.span,
                 "a prime must follow its name directly in NEURON (`m'`, not `m '`)".to_string(),
@@ -46,7 +65,8 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
             ),
             TokenKind::ByteOrderMark => findings.refused(
                 token.span,
-                "nocmodl refuses the byte order mark at the start of the file (non-ASCII bytes)".to_string(),
+                "nocmodl refuses the byte order mark at the start of the file (non-ASCII bytes)"
+                    .to_string(),
                 Some("save the file without a byte order mark"),
             ),
             TokenKind::KwUnitsOn | TokenKind::KwUnitsOff
@@ -56,7 +76,8 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
             {
                 findings.refused(
                     token.span,
-                    "nocmodl takes UNITSON/UNITSOFF only at the top level and among statements".to_string(),
+                    "nocmodl takes UNITSON/UNITSOFF only at the top level and among statements"
+                        .to_string(),
                     Some("move it before or after the block"),
                 );
             }
@@ -86,7 +107,9 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
                 findings.refused(
                     Span::new(at, at + 1),
                     "nocmodl refuses bytes above 127 outside top-level COMMENT blocks".to_string(),
-                    Some("write the text in ASCII, or move it into a COMMENT block at the top level"),
+                    Some(
+                        "write the text in ASCII, or move it into a COMMENT block at the top level",
+                    ),
                 );
             }
         }
@@ -95,7 +118,11 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
 }
 
 /// nocmodl reads lines into a 512-byte buffer; only top-level COMMENT blocks are read another way.
-fn check_line_lengths(tokens: &[Token], inside_item: &dyn Fn(Span) -> bool, findings: &mut Findings<'_>) {
+fn check_line_lengths(
+    tokens: &[Token],
+    inside_item: &dyn Fn(Span) -> bool,
+    findings: &mut Findings<'_>,
+) {
     let source = findings.source;
     let end_of_text = tokens
         .iter()
@@ -111,7 +138,9 @@ fn check_line_lengths(tokens: &[Token], inside_item: &dyn Fn(Span) -> bool, find
         if line_end - line_start > LONGEST_LINE {
             let index = tokens.partition_point(|token| token.span.end as usize <= line_start);
             let in_top_level_comment = tokens.get(index).is_some_and(|token| {
-                token.kind == TokenKind::CommentBlock && line_end <= token.span.end as usize && !inside_item(token.span)
+                token.kind == TokenKind::CommentBlock
+                    && line_end <= token.span.end as usize
+                    && !inside_item(token.span)
             });
             if !in_top_level_comment {
                 findings.refused(
@@ -137,7 +166,8 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
             ItemKind::Neuron { statements } => {
                 for statement in statements {
                     if let NeuronStatementKind::Mechanism {
-                        kind: kind @ (MechanismKind::VoltageProcess | MechanismKind::JunctionProcess),
+                        kind:
+                            kind @ (MechanismKind::VoltageProcess | MechanismKind::JunctionProcess),
                         ..
                     } = statement.kind
                     {
@@ -146,7 +176,11 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
                         } else {
                             "`JUNCTION_PROCESS`"
                         };
-                        findings.not_in_dialect(statement.span, what, Some("use `SUFFIX` for NEURON"));
+                        findings.not_in_dialect(
+                            statement.span,
+                            what,
+                            Some("use `SUFFIX` for NEURON"),
+                        );
                     }
                 }
             }
@@ -211,7 +245,9 @@ fn check_statements(file: &File, findings: &mut Findings<'_>) {
                     check_not_method_name(declaration.name.span, findings);
                 }
             }
-            StatementKind::From { by: Some(by), .. } if matches!(by.kind, ExpressionKind::Unary { .. }) => {
+            StatementKind::From { by: Some(by), .. }
+                if matches!(by.kind, ExpressionKind::Unary { .. }) =>
+            {
                 findings.refused(
                     by.span,
                     "nocmodl takes no sign before the step of a FROM loop".to_string(),
@@ -246,7 +282,10 @@ fn check_statements(file: &File, findings: &mut Findings<'_>) {
                     operator: UnaryOperator::Plus,
                     ..
                 } => findings.refused(
-                    Span::new(expression.span.start as usize, expression.span.start as usize + 1),
+                    Span::new(
+                        expression.span.start as usize,
+                        expression.span.start as usize + 1,
+                    ),
                     "nocmodl has no unary `+`".to_string(),
                     Some("remove the `+`"),
                 ),

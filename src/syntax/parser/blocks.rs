@@ -5,11 +5,14 @@ use chumsky::prelude::*;
 
 use super::recovery::{assume_closing_brace, skip_item, skip_statement};
 use super::statements::{argument_list, block_parser, local_declarations};
-use super::{name, name_list, token_on_same_line, optional_unit, signed_number, to_span, token, Expected, Extra, ParserInput};
+use super::{
+    name, name_list, optional_unit, signed_number, to_span, token, token_on_same_line, Expected,
+    Extra, ParserInput,
+};
 use crate::span::Span;
 use crate::syntax::ast::{
-    Callable, CallableKind, Declaration, DeclarationBlock, File, Item, ItemKind, MechanismKind, Name,
-    NameListKind, NeuronStatement, NeuronStatementKind, UnitDefinition, UseIon,
+    Callable, CallableKind, Declaration, DeclarationBlock, File, Item, ItemKind, MechanismKind,
+    Name, NameListKind, NeuronStatement, NeuronStatementKind, UnitDefinition, UseIon,
 };
 use crate::syntax::token::TokenKind;
 
@@ -93,7 +96,10 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
         start: None,
         span,
     }))
-    .map(|(block, declarations)| ItemKind::Declarations { block, declarations });
+    .map(|(block, declarations)| ItemKind::Declarations {
+        block,
+        declarations,
+    });
 
     let function_table = token(TokenKind::KwFunctionTable)
         .ignore_then(name())
@@ -136,7 +142,9 @@ fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clo
         token(TokenKind::KwDestructor).to(CallableKind::Destructor),
     ))
     .map(|kind| (kind, None, Vec::new(), None, Vec::new()));
-    let solve_for = token(TokenKind::KwSolveFor).ignore_then(name_list()).or_not();
+    let solve_for = token(TokenKind::KwSolveFor)
+        .ignore_then(name_list())
+        .or_not();
     let named = choice((
         token(TokenKind::KwDerivative).to(CallableKind::Derivative),
         token(TokenKind::KwKinetic).to(CallableKind::Kinetic),
@@ -146,7 +154,15 @@ fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clo
     ))
     .then(name())
     .then(solve_for)
-    .map(|((kind, name), solve_for)| (kind, Some(name), Vec::new(), None, solve_for.unwrap_or_default()));
+    .map(|((kind, name), solve_for)| {
+        (
+            kind,
+            Some(name),
+            Vec::new(),
+            None,
+            solve_for.unwrap_or_default(),
+        )
+    });
     let with_arguments = choice((
         token(TokenKind::KwProcedure).to(CallableKind::Procedure),
         token(TokenKind::KwFunction).to(CallableKind::Function),
@@ -176,16 +192,24 @@ fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clo
     .then(hook_step)
     .map(|(kind, step)| (kind, Some(step), Vec::new(), None, Vec::new()));
 
-    choice((no_header, named, with_arguments, anonymous_with_arguments, hook))
-        .then(body)
-        .map(|((kind, name, arguments, unit, solve_for), body)| Callable {
+    choice((
+        no_header,
+        named,
+        with_arguments,
+        anonymous_with_arguments,
+        hook,
+    ))
+    .then(body)
+    .map(
+        |((kind, name, arguments, unit, solve_for), body)| Callable {
             kind,
             name,
             arguments,
             unit,
             solve_for,
             body,
-        })
+        },
+    )
 }
 
 /// One statement of the NEURON block.
@@ -210,7 +234,11 @@ fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, E
                 .ignore_then(signed_number())
                 .or_not(),
         )
-        .then(token(TokenKind::KwRepresents).ignore_then(token(TokenKind::OntologyId)).or_not())
+        .then(
+            token(TokenKind::KwRepresents)
+                .ignore_then(token(TokenKind::OntologyId))
+                .or_not(),
+        )
         .map(|((((ion, read), write), valence), represents)| {
             NeuronStatementKind::UseIon(UseIon {
                 ion,
@@ -254,44 +282,61 @@ fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, E
 
 /// One declaration in PARAMETER, ASSIGNED, STATE, CONSTANT, INDEPENDENT or WHITE_NOISE.
 fn declaration<'t>() -> impl Parser<'t, ParserInput<'t>, Declaration, Extra<'t>> + Clone {
-    let size = token(TokenKind::Number).or(token(TokenKind::Name)).delimited_by(token(TokenKind::LeftBracket), token(TokenKind::RightBracket));
+    let size = token(TokenKind::Number)
+        .or(token(TokenKind::Name))
+        .delimited_by(
+            token(TokenKind::LeftBracket),
+            token(TokenKind::RightBracket),
+        );
     let value = token(TokenKind::Assign).ignore_then(signed_number());
     let from_to = token(TokenKind::KwFrom)
         .ignore_then(signed_number())
         .then_ignore(token(TokenKind::KwTo))
         .then(signed_number());
     // INDEPENDENT's `t FROM 0 TO 1 WITH 1` and the old `START x` are read and kept in the span only.
-    let with = token(TokenKind::KwWith).ignore_then(signed_number()).or_not();
+    let with = token(TokenKind::KwWith)
+        .ignore_then(signed_number())
+        .or_not();
     let limits = token(TokenKind::Less)
         .ignore_then(signed_number())
-        .then(token(TokenKind::Comma).ignore_then(signed_number()).or_not())
+        .then(
+            token(TokenKind::Comma)
+                .ignore_then(signed_number())
+                .or_not(),
+        )
         .then_ignore(token(TokenKind::Greater));
     name()
         .then(size.or_not())
         .then(value.or_not())
         .then(from_to.or_not())
         .then_ignore(with)
-        .then(token(TokenKind::KwStart).ignore_then(signed_number()).or_not())
+        .then(
+            token(TokenKind::KwStart)
+                .ignore_then(signed_number())
+                .or_not(),
+        )
         .then(optional_unit())
         .then(limits.or_not())
-        .map_with(|((((((name, size), value), from_to), start), unit), limits), extra| {
-            let (limits, tolerance) = match limits {
-                Some((low, Some(high))) => (Some((low, high)), None),
-                Some((tolerance, None)) => (None, Some(tolerance)),
-                None => (None, None),
-            };
-            Declaration {
-                name,
-                size,
-                value,
-                unit,
-                from_to,
-                limits,
-                tolerance,
-                start,
-                span: to_span(extra.span()),
-            }
-        })
+        .map_with(
+            |((((((name, size), value), from_to), start), unit), limits), extra| {
+                let (limits, tolerance) = match limits {
+                    Some((low, Some(high))) => (Some((low, high)), None),
+                    Some((tolerance, None)) => (None, Some(tolerance)),
+                    None => (None, None),
+                };
+                Declaration {
+                    name,
+                    size,
+                    value,
+                    unit,
+                    from_to,
+                    limits,
+                    tolerance,
+                    start,
+                    span: to_span(extra.span()),
+                }
+            },
+        )
         .labelled(Expected::Declaration)
 }
 

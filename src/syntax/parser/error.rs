@@ -72,7 +72,9 @@ impl Expected {
             Expected::Unit => "a unit like `(mV)`",
             Expected::Number => "a number",
             Expected::TopLevelBlock => "a block such as `NEURON`, `PARAMETER` or `PROCEDURE`",
-            Expected::NeuronStatement => "a NEURON block statement such as `SUFFIX`, `USEION` or `RANGE`",
+            Expected::NeuronStatement => {
+                "a NEURON block statement such as `SUFFIX`, `USEION` or `RANGE`"
+            }
             Expected::Declaration => "a declaration like `name = 1 (mV)`",
             Expected::UnitDefinition => "a unit definition like `(mV) = (millivolt)`",
             Expected::ReactionArrow => "a reaction arrow `<->`, `<<` or `->`",
@@ -93,7 +95,10 @@ pub(crate) struct SyntaxError {
     pub too_deep: bool,
 }
 
-const _: () = assert!((TokenKind::KwWrite as u32) < 256, "token kinds must fit the expected-token bit set");
+const _: () = assert!(
+    (TokenKind::KwWrite as u32) < 256,
+    "token kinds must fit the expected-token bit set"
+);
 
 impl SyntaxError {
     fn new(span: ParserSpan, found: Option<TokenKind>) -> SyntaxError {
@@ -114,7 +119,11 @@ impl SyntaxError {
     }
 
     /// An error expecting exactly `expected` where `found` was seen.
-    pub(crate) fn expecting(expected: Expected, found: Option<TokenKind>, span: ParserSpan) -> SyntaxError {
+    pub(crate) fn expecting(
+        expected: Expected,
+        found: Option<TokenKind>,
+        span: ParserSpan,
+    ) -> SyntaxError {
         let mut error = SyntaxError::new(span, found);
         error.add(expected);
         error
@@ -122,7 +131,9 @@ impl SyntaxError {
 
     fn add(&mut self, expected: Expected) {
         match expected {
-            Expected::Token(kind) => self.expected_tokens[kind as usize / 64] |= 1u64 << (kind as usize % 64),
+            Expected::Token(kind) => {
+                self.expected_tokens[kind as usize / 64] |= 1u64 << (kind as usize % 64)
+            }
             other => {
                 if let Some(bit) = other.label_bit() {
                     self.expected_labels |= 1 << bit;
@@ -139,7 +150,9 @@ impl SyntaxError {
             .collect();
         expected.extend(
             crate::syntax::token::all_token_kinds()
-                .filter(|&kind| self.expected_tokens[kind as usize / 64] & (1u64 << (kind as usize % 64)) != 0)
+                .filter(|&kind| {
+                    self.expected_tokens[kind as usize / 64] & (1u64 << (kind as usize % 64)) != 0
+                })
                 .map(Expected::Token),
         );
         expected

@@ -8,7 +8,9 @@
 use chumsky::prelude::*;
 
 use super::recovery::skip_nested_parentheses;
-use super::{name, optional_unit, to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
+use super::{
+    name, optional_unit, to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken,
+};
 
 use crate::syntax::ast::{BinaryOperator, Expression, ExpressionKind, Name, UnaryOperator};
 use crate::syntax::token::TokenKind;
@@ -70,10 +72,17 @@ pub(crate) fn variable<'t>(
     primed_or_plain_name()
         .then(
             expression
-                .delimited_by(token(TokenKind::LeftBracket), token(TokenKind::RightBracket))
+                .delimited_by(
+                    token(TokenKind::LeftBracket),
+                    token(TokenKind::RightBracket),
+                )
                 .or_not(),
         )
-        .then(token(TokenKind::At).ignore_then(token(TokenKind::Number)).or_not())
+        .then(
+            token(TokenKind::At)
+                .ignore_then(token(TokenKind::Number))
+                .or_not(),
+        )
         .map_with(|((name, index), at), extra| Expression {
             kind: ExpressionKind::Variable {
                 name,
@@ -107,9 +116,10 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
             .collect::<Vec<_>>()
             .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen));
         // A name starts a call `f(x)` or a variable `x`, `a[i]`, `x@2`: parsed once, then told apart.
-        let index = expression
-            .clone()
-            .delimited_by(token(TokenKind::LeftBracket), token(TokenKind::RightBracket));
+        let index = expression.clone().delimited_by(
+            token(TokenKind::LeftBracket),
+            token(TokenKind::RightBracket),
+        );
         let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
         let name_atom = primed_or_plain_name()
             .then(arguments.or_not())
@@ -133,9 +143,11 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
                 kind: ExpressionKind::Parenthesized(Box::new(inner)),
                 span: to_span(extra.span()),
             })
-            .recover_with(via_parser(skip_nested_parentheses().map(|span| Expression {
-                kind: ExpressionKind::Error,
-                span,
+            .recover_with(via_parser(skip_nested_parentheses().map(|span| {
+                Expression {
+                    kind: ExpressionKind::Error,
+                    span,
+                }
             })));
         let atom = choice((name_atom, number, parenthesized, string))
             .labelled(Expected::Expression)
@@ -180,7 +192,9 @@ fn climb<'t>(
         };
         loop {
             let next: Option<SyntaxToken> = input.peek();
-            let Some((operator, left_power, right_power)) = next.and_then(|token| infix_operator(token.kind)) else {
+            let Some((operator, left_power, right_power)) =
+                next.and_then(|token| infix_operator(token.kind))
+            else {
                 break;
             };
             if left_power < minimum_power {
@@ -204,4 +218,3 @@ fn binary(operator: BinaryOperator, left: Expression, right: Expression) -> Expr
         },
     }
 }
-

@@ -16,8 +16,8 @@ use chumsky::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::Span;
-use crate::syntax::{ast, MAXIMUM_NESTING};
 use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::{ast, MAXIMUM_NESTING};
 
 pub(crate) use error::{Expected, SyntaxError};
 
@@ -76,7 +76,9 @@ fn limit_nesting(significant: &mut Vec<(SyntaxToken, ParserSpan)>) -> Vec<Diagno
                 depth += 1;
                 too_deep |= depth > MAXIMUM_NESTING;
             }
-            TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => depth = depth.saturating_sub(1),
+            TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => {
+                depth = depth.saturating_sub(1)
+            }
             _ => {}
         }
     }
@@ -90,13 +92,17 @@ fn limit_nesting(significant: &mut Vec<(SyntaxToken, ParserSpan)>) -> Vec<Diagno
     while index < significant.len() {
         let (token, span) = significant[index];
         match token.kind {
-            TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace if depth == MAXIMUM_NESTING => {
+            TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace
+                if depth == MAXIMUM_NESTING =>
+            {
                 // Find the matching closer (or the end of the input) and replace the region.
                 let mut inner_depth = 0usize;
                 let mut end = index;
                 while end < significant.len() {
                     match significant[end].0.kind {
-                        TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => inner_depth += 1,
+                        TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => {
+                            inner_depth += 1
+                        }
                         TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => {
                             inner_depth -= 1;
                             if inner_depth == 0 {
@@ -134,7 +140,9 @@ fn limit_nesting(significant: &mut Vec<(SyntaxToken, ParserSpan)>) -> Vec<Diagno
                 continue;
             }
             TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => depth += 1,
-            TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => depth = depth.saturating_sub(1),
+            TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => {
+                depth = depth.saturating_sub(1)
+            }
             _ => {}
         }
         kept.push((token, span));
@@ -152,7 +160,9 @@ fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
             TokenKind::Newline => at_line_start = true,
             // UNITSON/UNITSOFF only switch unit checking; both compilers take them anywhere, so the grammar
             // does not see them.
-            kind if kind.is_trivia() || kind == TokenKind::KwUnitsOn || kind == TokenKind::KwUnitsOff => {}
+            kind if kind.is_trivia()
+                || kind == TokenKind::KwUnitsOn
+                || kind == TokenKind::KwUnitsOff => {}
             kind => {
                 let kind = if kind == TokenKind::UnterminatedVerbatim {
                     TokenKind::Verbatim
@@ -175,7 +185,9 @@ fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
 
 /// Matches one token of `kind` and yields its span. Written by hand (not `filter` + `labelled`) because it is the
 /// parser's innermost loop: a mismatch costs one comparison and one small error value.
-pub(crate) fn token<'t>(kind: TokenKind) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+pub(crate) fn token<'t>(
+    kind: TokenKind,
+) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
     custom(move |input| {
         let start = input.cursor();
         let next: Option<SyntaxToken> = input.peek();
@@ -194,7 +206,9 @@ pub(crate) fn token<'t>(kind: TokenKind) -> impl Parser<'t, ParserInput<'t>, Spa
 }
 
 /// Matches one token of `kind` that continues the current line (is not the first token of a line).
-pub(crate) fn token_on_same_line<'t>(kind: TokenKind) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+pub(crate) fn token_on_same_line<'t>(
+    kind: TokenKind,
+) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
     any()
         .filter(move |token: &SyntaxToken| token.kind == kind && !token.first_on_line)
         .map_with(|_, extra| to_span(extra.span()))
@@ -207,7 +221,8 @@ pub(crate) fn name<'t>() -> impl Parser<'t, ParserInput<'t>, ast::Name, Extra<'t
 }
 
 /// A comma-separated list of names (at least one).
-pub(crate) fn name_list<'t>() -> impl Parser<'t, ParserInput<'t>, Vec<ast::Name>, Extra<'t>> + Clone {
+pub(crate) fn name_list<'t>() -> impl Parser<'t, ParserInput<'t>, Vec<ast::Name>, Extra<'t>> + Clone
+{
     name()
         .separated_by(token(TokenKind::Comma))
         .at_least(1)
@@ -228,6 +243,7 @@ pub(crate) fn signed_number<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extr
 }
 
 /// An optional unit `(mV)`.
-pub(crate) fn optional_unit<'t>() -> impl Parser<'t, ParserInput<'t>, Option<Span>, Extra<'t>> + Clone {
+pub(crate) fn optional_unit<'t>(
+) -> impl Parser<'t, ParserInput<'t>, Option<Span>, Extra<'t>> + Clone {
     token(TokenKind::Unit).labelled(Expected::Unit).or_not()
 }

@@ -11,7 +11,11 @@ use super::{to_span, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
 use crate::span::Span;
 use crate::syntax::token::TokenKind;
 
-fn error_here(expected: Expected, found: Option<SyntaxToken>, span: super::ParserSpan) -> SyntaxError {
+fn error_here(
+    expected: Expected,
+    found: Option<SyntaxToken>,
+    span: super::ParserSpan,
+) -> SyntaxError {
     <SyntaxError as LabelError<'_, ParserInput<'_>, Expected>>::expected_found(
         [expected],
         found.as_ref().map(Into::into),
@@ -25,7 +29,8 @@ fn starts_top_level_item(token: SyntaxToken) -> bool {
 }
 
 /// Skips from a `(` to its matching `)`, never past the end of the statement's line. Yields the skipped span.
-pub(crate) fn skip_nested_parentheses<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+pub(crate) fn skip_nested_parentheses<'t>(
+) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
     custom(|input| {
         let start = input.cursor();
         let next: Option<SyntaxToken> = input.peek();
@@ -35,7 +40,11 @@ pub(crate) fn skip_nested_parentheses<'t>() -> impl Parser<'t, ParserInput<'t>, 
             }
             found => {
                 let span = input.span_since(&start);
-                return Err(error_here(Expected::Token(TokenKind::LeftParen), found, span));
+                return Err(error_here(
+                    Expected::Token(TokenKind::LeftParen),
+                    found,
+                    span,
+                ));
             }
         }
         let mut depth = 1usize;
@@ -43,7 +52,12 @@ pub(crate) fn skip_nested_parentheses<'t>() -> impl Parser<'t, ParserInput<'t>, 
             let next: Option<SyntaxToken> = input.peek();
             match next {
                 None => break,
-                Some(token) if token.kind == TokenKind::RightBrace || token.kind == TokenKind::LeftBrace => break,
+                Some(token)
+                    if token.kind == TokenKind::RightBrace
+                        || token.kind == TokenKind::LeftBrace =>
+                {
+                    break
+                }
                 Some(token) if token.first_on_line => break,
                 Some(token) => {
                     match token.kind {
@@ -80,7 +94,8 @@ pub(crate) fn skip_statement<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Ext
         let mut depth = 0usize;
         let mut first = true;
         while let Some(token) = input.peek() as Option<SyntaxToken> {
-            if depth == 0 && !first && (token.first_on_line || token.kind == TokenKind::RightBrace) {
+            if depth == 0 && !first && (token.first_on_line || token.kind == TokenKind::RightBrace)
+            {
                 break;
             }
             if depth > 0 && starts_top_level_item(token) {
@@ -120,7 +135,8 @@ pub(crate) fn skip_item<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t
 
 /// Succeeds without consuming anything where a missing `}` can be assumed: before a top-level keyword that starts
 /// a line, or at the end of the input. Used as the recovery of a block's closing brace.
-pub(crate) fn assume_closing_brace<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
+pub(crate) fn assume_closing_brace<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone
+{
     custom(|input| {
         let start = input.cursor();
         let next = input.peek();
@@ -128,7 +144,11 @@ pub(crate) fn assume_closing_brace<'t>() -> impl Parser<'t, ParserInput<'t>, Spa
         match next {
             None => Ok(to_span(span)),
             Some(token) if starts_top_level_item(token) => Ok(to_span(span)),
-            found => Err(error_here(Expected::Token(TokenKind::RightBrace), found, span)),
+            found => Err(error_here(
+                Expected::Token(TokenKind::RightBrace),
+                found,
+                span,
+            )),
         }
     })
 }

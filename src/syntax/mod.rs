@@ -129,6 +129,17 @@ fn syntax_error_diagnostic(
         );
     }
     let expected = error.expected();
+    if error.found == Some(TokenKind::LeftParen) && expected.contains(&Expected::Unit) {
+        // The lexer reads `(` as a unit only when its `)` is on the same line.
+        let at = error.span.start.min(source.len());
+        return Diagnostic::error(
+            Code::SyntaxError,
+            "this unit is not closed on its line",
+            Span::new(at, at + 1),
+            "the unit starts here",
+        )
+        .with_help("a unit like `(mV)` must end on the line where it starts");
+    }
     let expected_text = describe_alternatives(&expected);
     let (span, found_text) = match error.found {
         Some(kind) => {
@@ -162,12 +173,16 @@ fn syntax_error_diagnostic(
     Diagnostic::error(Code::SyntaxError, message, span, label)
 }
 
-/// Names the alternatives, folding the binary operators into one "an operator".
+/// Names the alternatives; when an operand could continue with any binary operator, they read "an operator".
 fn describe_alternatives(expected: &[Expected]) -> String {
+    let operator_count = expected
+        .iter()
+        .filter(|item| matches!(item, Expected::Token(kind) if kind.is_binary_operator()))
+        .count();
     let mut descriptions: Vec<&str> = Vec::new();
     for item in expected {
         let description = match item {
-            Expected::Token(kind) if kind.is_binary_operator() => "an operator",
+            Expected::Token(kind) if kind.is_binary_operator() && operator_count > 3 => "an operator",
             other => other.description(),
         };
         if !descriptions.contains(&description) {

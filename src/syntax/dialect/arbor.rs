@@ -244,6 +244,9 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
                 }
             }
             ItemKind::Callable(callable) => {
+                if let Some(name) = callable.name {
+                    check_reserved(name.span, findings);
+                }
                 for argument in &callable.arguments {
                     check_reserved(argument.name.span, findings);
                 }

@@ -32,7 +32,10 @@ fn json(output: &Output) -> Vec<serde_json::Value> {
 fn clean_files_exit_zero_with_an_empty_json_array() {
     let directory = tempfile::tempdir().unwrap();
     write(directory.path(), "clean.mod", CLEAN);
-    let output = glia(&["check", "--format", "json", "clean.mod"], directory.path());
+    let output = glia(
+        &["check", "--format", "json", "clean.mod"],
+        directory.path(),
+    );
     assert_eq!(output.status.code(), Some(0));
     assert!(json(&output).is_empty());
     let human = glia(&["check", "clean.mod"], directory.path());
@@ -44,7 +47,10 @@ fn clean_files_exit_zero_with_an_empty_json_array() {
 fn every_error_is_reported_with_its_position() {
     let directory = tempfile::tempdir().unwrap();
     write(directory.path(), "broken.mod", TWO_ERRORS);
-    let output = glia(&["check", "--format", "json", "broken.mod"], directory.path());
+    let output = glia(
+        &["check", "--format", "json", "broken.mod"],
+        directory.path(),
+    );
     assert_eq!(output.status.code(), Some(1));
     let diagnostics = json(&output);
     let positions: Vec<(u64, u64)> = diagnostics
@@ -56,8 +62,14 @@ fn every_error_is_reported_with_its_position() {
         assert_eq!(diagnostic["file"], "broken.mod");
         assert_eq!(diagnostic["severity"], "error");
         assert_eq!(diagnostic["code"], "E001");
-        assert!(diagnostic["message"].as_str().unwrap().starts_with("expected"));
-        assert!(diagnostic["end_line"].as_u64().is_some() && diagnostic["end_column"].as_u64().is_some());
+        assert!(diagnostic["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("expected"));
+        assert!(
+            diagnostic["end_line"].as_u64().is_some()
+                && diagnostic["end_column"].as_u64().is_some()
+        );
     }
 }
 
@@ -70,7 +82,17 @@ fn columns_count_characters_not_bytes() {
         "utf8.mod",
         "NEURON { SUFFIX u }\nCOMMENT é ENDCOMMENT }\n".as_bytes(),
     );
-    let output = glia(&["check", "--dialect", "arbor", "--format", "json", "utf8.mod"], directory.path());
+    let output = glia(
+        &[
+            "check",
+            "--dialect",
+            "arbor",
+            "--format",
+            "json",
+            "utf8.mod",
+        ],
+        directory.path(),
+    );
     let diagnostics = json(&output);
     assert_eq!(diagnostics[0]["line"], 2, "{diagnostics:#?}");
     assert_eq!(diagnostics[0]["column"], 22, "{diagnostics:#?}");
@@ -84,16 +106,25 @@ fn human_output_names_file_line_and_column_without_colour_when_piped() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("broken.mod:2:17"), "{text}");
     assert!(text.contains("broken.mod:3:23"), "{text}");
-    assert!(!text.contains('\u{1b}'), "no ANSI escapes when piped: {text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no ANSI escapes when piped: {text}"
+    );
     let summary = String::from_utf8(output.stderr).unwrap();
-    assert!(summary.contains("checked 1 file: 2 errors in 1 file"), "{summary}");
+    assert!(
+        summary.contains("checked 1 file: 2 errors in 1 file"),
+        "{summary}"
+    );
 }
 
 #[test]
 fn a_missing_file_is_reported_and_the_others_are_still_checked() {
     let directory = tempfile::tempdir().unwrap();
     write(directory.path(), "broken.mod", TWO_ERRORS);
-    let output = glia(&["check", "--format", "json", "missing.mod", "broken.mod"], directory.path());
+    let output = glia(
+        &["check", "--format", "json", "missing.mod", "broken.mod"],
+        directory.path(),
+    );
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(json(&output).len(), 2);
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -128,5 +159,13 @@ fn version_help_and_usage_errors() {
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8(help.stdout).unwrap().contains("check"));
     assert_eq!(glia(&["check"], directory.path()).status.code(), Some(2));
-    assert_eq!(glia(&["check", "--dialect", "fortran", "x.mod"], directory.path()).status.code(), Some(2));
+    assert_eq!(
+        glia(
+            &["check", "--dialect", "fortran", "x.mod"],
+            directory.path()
+        )
+        .status
+        .code(),
+        Some(2)
+    );
 }

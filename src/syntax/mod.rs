@@ -51,10 +51,15 @@ pub fn parse(source: &[u8], dialect: Dialect) -> Parse {
     let mut diagnostics = lexical_diagnostics(source, &tokens, dialect);
     let (file, syntax_errors, nesting_errors) = parser::parse_tokens(&tokens, source.len());
     diagnostics.extend(nesting_errors);
-    let significant: Vec<&Token> = tokens
-        .iter()
-        .filter(|token| !token.kind.is_trivia())
-        .collect();
+    // Only needed to word syntax errors.
+    let significant: Vec<&Token> = if syntax_errors.is_empty() {
+        Vec::new()
+    } else {
+        tokens
+            .iter()
+            .filter(|token| !token.kind.is_trivia())
+            .collect()
+    };
     diagnostics.extend(
         syntax_errors
             .iter()
@@ -182,7 +187,9 @@ fn describe_alternatives(expected: &[Expected]) -> String {
     let mut descriptions: Vec<&str> = Vec::new();
     for item in expected {
         let description = match item {
-            Expected::Token(kind) if kind.is_binary_operator() && operator_count > 3 => "an operator",
+            Expected::Token(kind) if kind.is_binary_operator() && operator_count > 3 => {
+                "an operator"
+            }
             other => other.description(),
         };
         if !descriptions.contains(&description) {

@@ -178,8 +178,9 @@ fn check_title_text(span: Span, findings: &mut Findings<'_>) {
 }
 
 fn check_reserved(span: Span, findings: &mut Findings<'_>) {
-    let text = findings.text(span).into_owned();
-    if RESERVED_WORDS.contains(&text.as_str()) {
+    let bytes = span.slice(findings.source);
+    if RESERVED_WORDS.iter().any(|word| word.as_bytes() == bytes) {
+        let text = findings.text(span).into_owned();
         findings.refused(
             span,
             format!("`{text}` is a builtin of modcc and cannot name a variable"),

@@ -101,7 +101,7 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
             || (token.kind == TokenKind::CommentBlock && !inside_item(token.span))
             || token.kind == TokenKind::ByteOrderMark
             || token.kind == TokenKind::IgnoredTail;
-        if !may_hold_non_ascii {
+        if !may_hold_non_ascii && !text.is_ascii() {
             if let Some(offset) = text.iter().position(|byte| !byte.is_ascii()) {
                 let at = token.span.start as usize + offset;
                 findings.refused(
@@ -131,9 +131,7 @@ fn check_line_lengths(
     let mut line_start = 0;
     while line_start < end_of_text {
         let line_end = line_start
-            + source[line_start..end_of_text]
-                .iter()
-                .position(|&byte| byte == b'\n' || byte == b'\r')
+            + memchr::memchr2(b'\n', b'\r', &source[line_start..end_of_text])
                 .unwrap_or(end_of_text - line_start);
         if line_end - line_start > LONGEST_LINE {
             let index = tokens.partition_point(|token| token.span.end as usize <= line_start);
@@ -226,8 +224,9 @@ fn check_local_first(statements: &[crate::syntax::ast::Statement], findings: &mu
 }
 
 fn check_not_method_name(span: Span, findings: &mut Findings<'_>) {
-    let text = findings.text(span).into_owned();
-    if METHOD_NAMES.contains(&text.as_str()) {
+    let bytes = span.slice(findings.source);
+    if METHOD_NAMES.iter().any(|method| method.as_bytes() == bytes) {
+        let text = findings.text(span).into_owned();
         findings.refused(
             span,
             format!("`{text}` is an integration method, a reserved word in nocmodl"),

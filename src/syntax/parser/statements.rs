@@ -60,38 +60,32 @@ pub(crate) fn local_declarations<'t>(
 
 /// `{ statement* }`, with statement-level recovery inside and a missing `}` assumed before the next top-level block.
 pub(crate) fn block_parser<'t>() -> BlockParser<'t> {
-    let (statement, block) = statement_and_block_parsers();
-    let _ = statement;
-    block
-}
-
-/// The statement and block parsers, built together since each contains the other.
-pub(crate) fn statement_and_block_parsers<'t>() -> (StatementParser<'t>, BlockParser<'t>) {
     let expression = expression_parser();
-    let mut block_slot = Recursive::declare();
-    let statement = statement_parser(expression, block_slot.clone().boxed());
-    let block = token(TokenKind::LeftBrace)
-        .ignore_then(
-            statement
-                .clone()
-                .recover_with(via_parser(skip_statement().map(|span| Statement {
-                    kind: StatementKind::Error,
-                    span,
-                })))
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
-        .then_ignore(
-            token(TokenKind::RightBrace)
-                .labelled(Expected::EndOfBlock)
-                .recover_with(via_parser(assume_closing_brace())),
-        )
-        .map_with(|statements, extra| Block {
-            statements,
-            span: to_span(extra.span()),
-        });
-    block_slot.define(block);
-    (statement, block_slot.boxed())
+    // `recursive` links a block to the statements inside it through a weak reference; chumsky's
+    // `Recursive::declare`/`define` would make a reference cycle and leak the parser on every parse.
+    recursive(move |block| {
+        let statement = statement_parser(expression.clone(), block.boxed());
+        token(TokenKind::LeftBrace)
+            .ignore_then(
+                statement
+                    .recover_with(via_parser(skip_statement().map(|span| Statement {
+                        kind: StatementKind::Error,
+                        span,
+                    })))
+                    .repeated()
+                    .collect::<Vec<_>>(),
+            )
+            .then_ignore(
+                token(TokenKind::RightBrace)
+                    .labelled(Expected::EndOfBlock)
+                    .recover_with(via_parser(assume_closing_brace())),
+            )
+            .map_with(|statements, extra| Block {
+                statements,
+                span: to_span(extra.span()),
+            })
+    })
+    .boxed()
 }
 
 fn statement_parser<'t>(

@@ -37,11 +37,20 @@ macro_rules! token_kinds {
 
             /// The keyword spelled exactly `word`, if any (including the other spellings in [`KEYWORD_ALIASES`]).
             pub fn keyword(word: &[u8]) -> Option<TokenKind> {
+                // Keywords are uppercase words of 2 to 22 letters, or `if`, `else`, `while`: most names in real
+                // files are lowercase, and this test spares them the table.
+                if word.len() < 2
+                    || word.len() > 22
+                    || !(word[0].is_ascii_uppercase() || matches!(word[0], b'i' | b'e' | b'w'))
+                {
+                    return None;
+                }
+                let word = std::str::from_utf8(word).ok()?;
                 match word {
-                    $(w if w == $keyword_text.as_bytes() => Some(TokenKind::$keyword),)*
+                    $($keyword_text => Some(TokenKind::$keyword),)*
                     _ => KEYWORD_ALIASES
                         .iter()
-                        .find(|(alias, _)| alias.as_bytes() == word)
+                        .find(|(alias, _)| *alias == word)
                         .map(|&(_, kind)| kind),
                 }
             }

@@ -63,58 +63,75 @@ fn visit_statement<'a>(
     }
 }
 
-/// The expressions written directly in `statement` (not in nested blocks).
-pub fn expressions_of(statement: &Statement) -> Vec<&Expression> {
+/// Calls `visit` on each expression written directly in `statement` (not in nested blocks).
+pub fn for_each_expression_of<'a>(statement: &'a Statement, visit: &mut dyn FnMut(&'a Expression)) {
     match &statement.kind {
-        StatementKind::Assignment { target, value } => vec![target, value],
-        StatementKind::Expression(expression) => vec![expression],
+        StatementKind::Assignment { target, value } => {
+            visit(target);
+            visit(value);
+        }
+        StatementKind::Expression(expression) => visit(expression),
         StatementKind::Reaction {
             left, right, rates, ..
-        } => left
-            .iter()
-            .chain(right)
-            .map(|term| &term.state)
-            .chain(rates)
-            .collect(),
-        StatementKind::Equation { left, right } => vec![left, right],
+        } => {
+            left.iter().chain(right).for_each(|term| visit(&term.state));
+            rates.iter().for_each(visit);
+        }
+        StatementKind::Equation { left, right } => {
+            visit(left);
+            visit(right);
+        }
         StatementKind::Conserve { left, right } => {
-            left.iter().map(|term| &term.state).chain([right]).collect()
+            left.iter().for_each(|term| visit(&term.state));
+            visit(right);
         }
         StatementKind::Compartment { arguments, .. }
-        | StatementKind::LongitudinalDiffusion { arguments, .. } => arguments.iter().collect(),
-        StatementKind::If { condition, .. } | StatementKind::While { condition, .. } => {
-            vec![condition]
+        | StatementKind::LongitudinalDiffusion { arguments, .. } => {
+            arguments.iter().for_each(visit)
         }
-        StatementKind::From { from, to, by, .. } => [Some(from), Some(to), by.as_ref()]
-            .into_iter()
-            .flatten()
-            .collect(),
-        StatementKind::Table { from, to, with, .. } => vec![from, to, with],
-        StatementKind::Watch { watches } => watches.iter().flat_map(|(a, b)| [a, b]).collect(),
-        _ => Vec::new(),
+        StatementKind::If { condition, .. } | StatementKind::While { condition, .. } => {
+            visit(condition)
+        }
+        StatementKind::From { from, to, by, .. } => {
+            visit(from);
+            visit(to);
+            by.iter().for_each(visit);
+        }
+        StatementKind::Table { from, to, with, .. } => {
+            visit(from);
+            visit(to);
+            visit(with);
+        }
+        StatementKind::Watch { watches } => watches.iter().for_each(|(condition, flag)| {
+            visit(condition);
+            visit(flag);
+        }),
+        _ => {}
     }
 }
 
-/// Calls `visit` on `expression` and every expression inside it. Iterative, so any depth is safe.
+/// Calls `visit` on `expression` and every expression inside it, outermost first. Recursive: the parser bounds
+/// the depth of any expression (see [`crate::syntax::MAXIMUM_NESTING`]).
 pub fn for_each_subexpression<'a>(
     expression: &'a Expression,
     visit: &mut dyn FnMut(&'a Expression),
 ) {
-    let mut pending = vec![expression];
-    while let Some(expression) = pending.pop() {
-        visit(expression);
-        match &expression.kind {
-            ExpressionKind::Variable {
-                index: Some(index), ..
-            } => pending.push(index),
-            ExpressionKind::Call { arguments, .. } => pending.extend(arguments.iter().rev()),
-            ExpressionKind::Unary { operand, .. } => pending.push(operand),
-            ExpressionKind::Binary { left, right, .. } => {
-                pending.push(right);
-                pending.push(left);
+    visit(expression);
+    match &expression.kind {
+        ExpressionKind::Variable {
+            index: Some(index), ..
+        } => for_each_subexpression(index, visit),
+        ExpressionKind::Call { arguments, .. } => {
+            for argument in arguments {
+                for_each_subexpression(argument, visit);
             }
-            ExpressionKind::Parenthesized(inner) => pending.push(inner),
-            _ => {}
         }
+        ExpressionKind::Unary { operand, .. } => for_each_subexpression(operand, visit),
+        ExpressionKind::Binary { left, right, .. } => {
+            for_each_subexpression(left, visit);
+            for_each_subexpression(right, visit);
+        }
+        ExpressionKind::Parenthesized(inner) => for_each_subexpression(inner, visit),
+        _ => {}
     }
 }

@@ -8,7 +8,7 @@ use crate::syntax::ast::{
     NeuronStatementKind, ReactionArrow, StatementKind, UnaryOperator,
 };
 use crate::syntax::token::{Token, TokenKind};
-use crate::syntax::visit::{expressions_of, for_each_statement, for_each_subexpression};
+use crate::syntax::visit::{for_each_expression_of, for_each_statement, for_each_subexpression};
 
 /// Words modcc reserves (its builtin functions and solver names): they cannot name a variable.
 const RESERVED_WORDS: &[&str] = &[
@@ -415,11 +415,7 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                 check_reserved(name.span, findings);
             }
         }
-        let right_hand_sides = match &statement.kind {
-            StatementKind::Assignment { value, .. } => vec![value],
-            _ => expressions_of(statement),
-        };
-        for expression in right_hand_sides {
+        let mut check_expression = |expression| {
             for_each_subexpression(expression, &mut |expression| match &expression.kind {
                 ExpressionKind::Number { unit: Some(unit) } => findings.refused(
                     *unit,
@@ -449,6 +445,10 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                 }
                 _ => {}
             });
+        };
+        match &statement.kind {
+            StatementKind::Assignment { value, .. } => check_expression(value),
+            _ => for_each_expression_of(statement, &mut check_expression),
         }
     });
 }

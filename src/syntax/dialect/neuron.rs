@@ -7,7 +7,7 @@ use crate::syntax::ast::{
     NeuronStatementKind, StatementKind, UnaryOperator,
 };
 use crate::syntax::token::{Token, TokenKind};
-use crate::syntax::visit::{expressions_of, for_each_statement, for_each_subexpression};
+use crate::syntax::visit::{for_each_expression_of, for_each_statement, for_each_subexpression};
 
 /// nocmodl's line buffer holds 512 bytes with the line break: longer lines are refused.
 const LONGEST_LINE: usize = 511;
@@ -275,7 +275,7 @@ fn check_statements(file: &File, findings: &mut Findings<'_>) {
             | StatementKind::Block(body) => nested_blocks.push(body.statements.as_slice()),
             _ => {}
         }
-        for expression in expressions_of(statement) {
+        for_each_expression_of(statement, &mut |expression| {
             for_each_subexpression(expression, &mut |expression| match &expression.kind {
                 ExpressionKind::Unary {
                     operator: UnaryOperator::Plus,
@@ -291,7 +291,7 @@ fn check_statements(file: &File, findings: &mut Findings<'_>) {
                 ExpressionKind::Variable { name, .. } => check_not_method_name(name.span, findings),
                 _ => {}
             });
-        }
+        });
     });
     for statements in nested_blocks {
         check_local_first(statements, findings);

@@ -7,9 +7,10 @@
 
 use chumsky::prelude::*;
 
+use super::dispatch::{dispatch, when_next_is};
 use super::recovery::skip_nested_parentheses;
 use super::{
-    name, optional_unit, to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken,
+    optional_unit, to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken,
 };
 
 use crate::syntax::ast::{BinaryOperator, Expression, ExpressionKind, Name, UnaryOperator};
@@ -55,14 +56,39 @@ fn prefix_operator(kind: TokenKind) -> Option<UnaryOperator> {
 /// `x`, `m'` or `m '` (modcc reads the prime as a token of its own; the dialect pass reports the spaced form for
 /// NEURON).
 fn primed_or_plain_name<'t>() -> impl Parser<'t, ParserInput<'t>, Name, Extra<'t>> + Clone {
-    token(TokenKind::PrimedName)
-        .or(name()
-            .then(token(TokenKind::Apostrophe).repeated().collect::<Vec<_>>())
-            .map(|(name, primes)| match primes.last() {
-                Some(last) => name.span.cover(*last),
-                None => name.span,
-            }))
-        .map(|span| Name { span })
+    custom(|input| {
+        let next: Option<SyntaxToken> = input.peek();
+        match next {
+            Some(token) if token.kind == TokenKind::PrimedName => {
+                input.next();
+                Ok(Name { span: token.span })
+            }
+            Some(token) if token.kind == TokenKind::Name => {
+                input.next();
+                let mut span = token.span;
+                while let Some(prime) = input
+                    .peek()
+                    .filter(|next: &SyntaxToken| next.kind == TokenKind::Apostrophe)
+                {
+                    input.next();
+                    span = span.cover(prime.span);
+                }
+                Ok(Name { span })
+            }
+            found => {
+                let start = input.cursor();
+                let span = match found {
+                    Some(token) => super::ParserSpan::from(token.span.range()),
+                    None => input.span_since(&start),
+                };
+                Err(SyntaxError::expecting(
+                    Expected::Token(TokenKind::Name),
+                    found.map(|token| token.kind),
+                    span,
+                ))
+            }
+        }
+    })
 }
 
 /// `name`, `m'`, `a[i]`, `x@2`: something that can be assigned to.
@@ -122,9 +148,9 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
         );
         let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
         let name_atom = primed_or_plain_name()
-            .then(arguments.or_not())
-            .then(index.or_not())
-            .then(at.or_not())
+            .then(when_next_is(TokenKind::LeftParen, arguments))
+            .then(when_next_is(TokenKind::LeftBracket, index))
+            .then(when_next_is(TokenKind::At, at))
             .map_with(|(((name, arguments), index), at), extra| Expression {
                 kind: match arguments {
                     Some(arguments) => ExpressionKind::Call { name, arguments },
@@ -149,28 +175,63 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
                     span,
                 }
             })));
-        let atom = choice((name_atom, number, parenthesized, string))
-            .labelled(Expected::Expression)
-            .boxed();
-        custom(move |input| climb(input, &atom, 0, 0))
+        let atom = dispatch(
+            Expected::Expression,
+            vec![
+                (
+                    &[TokenKind::Name, TokenKind::PrimedName][..],
+                    name_atom.boxed(),
+                ),
+                (&[TokenKind::Number][..], number.boxed()),
+                (&[TokenKind::LeftParen][..], parenthesized.boxed()),
+                (&[TokenKind::String][..], string.boxed()),
+            ],
+        )
+        .boxed();
+        custom(move |input| climb(input, &atom, 0))
     })
     .boxed()
 }
 
 type ExpressionInput<'t, 'p> = chumsky::input::InputRef<'t, 'p, ParserInput<'t>, Extra<'t>>;
 
+thread_local! {
+    /// How many `climb` calls are active on this thread: operators and brackets together, across nested
+    /// parentheses and calls, so the depth of any expression tree is bounded.
+    static EXPRESSION_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one level of expression nesting while alive.
+struct DepthGuard;
+
+impl DepthGuard {
+    fn enter() -> (DepthGuard, usize) {
+        let depth = EXPRESSION_DEPTH.with(|cell| {
+            cell.set(cell.get() + 1);
+            cell.get()
+        });
+        (DepthGuard, depth)
+    }
+}
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        EXPRESSION_DEPTH.with(|cell| cell.set(cell.get() - 1));
+    }
+}
+
 /// Parses operators binding at least as tightly as `minimum_power` around atoms.
 fn climb<'t>(
     input: &mut ExpressionInput<'t, '_>,
     atom: &ExpressionParser<'t>,
     minimum_power: u8,
-    depth: usize,
 ) -> Result<Expression, SyntaxError> {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
         let start = input.cursor();
+        let (_guard, depth) = DepthGuard::enter();
         if depth > MAXIMUM_NESTING {
-            // Operator chains like `-(-(-…` or `a^-a^-a…` nest without brackets; refuse them before the tree gets
-            // too deep to walk or drop.
+            // Chains like `a^-a^-a…`, alone or inside brackets, nest deeper than the bracket limit sees; refuse
+            // them before the tree gets too deep to walk or drop.
             let span = input.span_since(&start);
             return Err(SyntaxError::nesting_too_deep(span));
         }
@@ -179,7 +240,7 @@ fn climb<'t>(
             Some(operator) => {
                 input.next();
                 let operator_span = to_span(input.span_since(&start));
-                let operand = climb(input, atom, PREFIX_POWER, depth + 1)?;
+                let operand = climb(input, atom, PREFIX_POWER)?;
                 Expression {
                     span: operator_span.cover(operand.span),
                     kind: ExpressionKind::Unary {
@@ -201,7 +262,7 @@ fn climb<'t>(
                 break;
             }
             input.next();
-            let right = climb(input, atom, right_power, depth + 1)?;
+            let right = climb(input, atom, right_power)?;
             left = binary(operator, left, right);
         }
         Ok(left)

@@ -6,6 +6,7 @@
 //! and [`recovery`] (how to skip bad input).
 
 mod blocks;
+mod dispatch;
 mod error;
 mod expressions;
 mod recovery;
@@ -27,6 +28,8 @@ pub(crate) use error::{Expected, SyntaxError};
 pub(crate) struct SyntaxToken {
     pub kind: TokenKind,
     pub first_on_line: bool,
+    /// The token's bytes, so the innermost matcher needs no span arithmetic.
+    pub span: Span,
 }
 
 pub(crate) type ParserSpan = SimpleSpan<usize>;
@@ -132,6 +135,7 @@ fn limit_nesting(significant: &mut Vec<(SyntaxToken, ParserSpan)>) -> Vec<Diagno
                         SyntaxToken {
                             kind: TokenKind::Number,
                             first_on_line: token.first_on_line,
+                            span: Span::new(region.start, region.end),
                         },
                         region,
                     ));
@@ -173,6 +177,7 @@ fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
                     SyntaxToken {
                         kind,
                         first_on_line: at_line_start,
+                        span: token.span,
                     },
                     ParserSpan::from(token.span.range()),
                 ));
@@ -189,18 +194,25 @@ pub(crate) fn token<'t>(
     kind: TokenKind,
 ) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
     custom(move |input| {
-        let start = input.cursor();
         let next: Option<SyntaxToken> = input.peek();
         match next {
             Some(token) if token.kind == kind => {
                 input.next();
-                Ok(to_span(input.span_since(&start)))
+                Ok(token.span)
             }
-            found => Err(SyntaxError::expecting(
+            Some(found) => Err(SyntaxError::expecting(
                 Expected::Token(kind),
-                found.map(|token| token.kind),
-                input.span_since(&start),
+                Some(found.kind),
+                ParserSpan::from(found.span.range()),
             )),
+            None => {
+                let start = input.cursor();
+                Err(SyntaxError::expecting(
+                    Expected::Token(kind),
+                    None,
+                    input.span_since(&start),
+                ))
+            }
         }
     })
 }

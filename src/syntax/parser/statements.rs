@@ -3,6 +3,7 @@
 
 use chumsky::prelude::*;
 
+use super::dispatch::{dispatch, DispatchArm};
 use super::expressions::{expression_parser, variable, ExpressionParser};
 use super::recovery::{assume_closing_brace, skip_statement};
 use super::{name, name_list, optional_unit, to_span, token, Expected, Extra, ParserInput};
@@ -314,34 +315,54 @@ fn statement_parser<'t>(
                 .ignore_then(block.clone())
                 .map(StatementKind::Initial);
 
-            let simple = choice((
-                local,
-                assignment,
-                call,
-                tilde,
-                while_statement,
-                from_statement,
-                solve,
-                table,
-                conserve,
-                compartment,
-                longitudinal_diffusion,
-                protect,
-                token(TokenKind::KwMutexLock).to(StatementKind::MutexLock),
-                token(TokenKind::KwMutexUnlock).to(StatementKind::MutexUnlock),
-                lag,
-                watch,
-                for_netcons,
-                conductance,
-                initial,
-                token(TokenKind::Verbatim).to(StatementKind::Verbatim),
-                block.clone().map(StatementKind::Block),
-            ))
-            .map_with(|kind, extra| Statement {
+            use TokenKind as T;
+            let arms: Vec<DispatchArm<'t, StatementKind>> = vec![
+                (&[T::Name, T::PrimedName], assignment.or(call).boxed()),
+                (
+                    &[T::KwIf],
+                    if_statement.map(|statement| statement.kind).boxed(),
+                ),
+                (&[T::KwLocal], local.boxed()),
+                (&[T::Tilde], tilde.boxed()),
+                (&[T::KwWhile], while_statement.boxed()),
+                (&[T::KwFrom], from_statement.boxed()),
+                (&[T::KwSolve], solve.boxed()),
+                (&[T::KwTable], table.boxed()),
+                (&[T::KwConserve], conserve.boxed()),
+                (&[T::KwCompartment], compartment.boxed()),
+                (
+                    &[T::KwLongitudinalDiffusion],
+                    longitudinal_diffusion.boxed(),
+                ),
+                (&[T::KwProtect], protect.boxed()),
+                (
+                    &[T::KwMutexLock],
+                    token(T::KwMutexLock).to(StatementKind::MutexLock).boxed(),
+                ),
+                (
+                    &[T::KwMutexUnlock],
+                    token(T::KwMutexUnlock)
+                        .to(StatementKind::MutexUnlock)
+                        .boxed(),
+                ),
+                (&[T::KwLag], lag.boxed()),
+                (&[T::KwWatch], watch.boxed()),
+                (&[T::KwForNetcons], for_netcons.boxed()),
+                (&[T::KwConductance], conductance.boxed()),
+                (&[T::KwInitial], initial.boxed()),
+                (
+                    &[T::Verbatim],
+                    token(T::Verbatim).to(StatementKind::Verbatim).boxed(),
+                ),
+                (
+                    &[T::LeftBrace],
+                    block.clone().map(StatementKind::Block).boxed(),
+                ),
+            ];
+            dispatch(Expected::Statement, arms).map_with(|kind, extra| Statement {
                 kind,
                 span: to_span(extra.span()),
-            });
-            if_statement.or(simple).labelled(Expected::Statement)
+            })
         },
     )
     .boxed()

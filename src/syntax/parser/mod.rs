@@ -157,7 +157,7 @@ fn limit_nesting(significant: &mut Vec<(SyntaxToken, ParserSpan)>) -> Vec<Diagno
 }
 
 fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
-    let mut significant = Vec::with_capacity(tokens.len() / 2 + 1);
+    let mut significant = Vec::with_capacity(tokens.len() * 2 / 3 + 1);
     let mut at_line_start = true;
     for token in tokens {
         match token.kind {

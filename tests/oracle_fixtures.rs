@@ -21,6 +21,8 @@
 //! root, or the folder named by `$GLIA_ORACLE_VENV`). Each run gets a fresh temporary output folder; the fixture is
 //! passed by its absolute path so that nocmodl finds `INCLUDE`d files next to it. Every mismatch is reported at once.
 
+mod common;
+
 use std::env;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -43,21 +45,7 @@ const MODCC_SEMANTIC_MARKERS: &[&str] = &["error trace:", "internal compiler err
 #[test]
 fn fixture_folders_match_what_nocmodl_and_modcc_do() {
     let repository_root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let venv = env::var_os("GLIA_ORACLE_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repository_root.join(".venv"));
-    let site_packages = fs::read_dir(venv.join("lib"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path().join("site-packages"))
-        .find(|candidate| candidate.join("neuron").is_dir() && candidate.join("arbor").is_dir())
-        .unwrap_or_else(|| {
-            panic!(
-                "no NEURON and Arbor installation in the oracle venv {}: {SETUP_INSTRUCTIONS}",
-                venv.display()
-            )
-        });
+    let site_packages = common::oracle_site_packages();
     let nocmodl = site_packages.join("neuron/.data/bin/nocmodl");
     let units_library = site_packages.join("neuron/.data/share/nrn/lib/nrnunits.lib");
     let modcc = site_packages.join("arbor/bin/modcc");

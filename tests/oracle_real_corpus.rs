@@ -22,6 +22,8 @@
 //!   read `error: FILE (line L,col C)` (no colon), `error trace:` followed by `* FILE:(line L,col C) message`, or
 //!   `internal compiler error: ...`.
 
+mod common;
+
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
@@ -88,21 +90,7 @@ struct OracleTools {
 
 impl OracleTools {
     fn locate() -> OracleTools {
-        let venv = env::var_os("GLIA_ORACLE_VENV")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv"));
-        let site_packages = fs::read_dir(venv.join("lib"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.path().join("site-packages"))
-            .find(|candidate| candidate.join("neuron").is_dir() && candidate.join("arbor").is_dir())
-            .unwrap_or_else(|| {
-                panic!(
-                    "no NEURON and Arbor installation in the oracle venv {}: {SETUP_INSTRUCTIONS}",
-                    venv.display()
-                )
-            });
+        let site_packages = common::oracle_site_packages();
         let tools = OracleTools {
             nocmodl: site_packages.join("neuron/.data/bin/nocmodl"),
             modlunit: site_packages.join("neuron/.data/share/nrn/lib/nrnunits.lib"),

@@ -3,13 +3,12 @@
 
 use chumsky::prelude::*;
 
-use super::recovery::{assume_closing_brace, skip_item, skip_statement};
+use super::recovery::{braced_list, skip_item};
 use super::statements::{argument_list, block_parser, local_declarations};
 use super::{
     name, name_list, optional_unit, signed_number, to_span, token, token_on_same_line, Expected,
     Extra, ParserInput,
 };
-use crate::span::Span;
 use crate::syntax::ast::{
     Callable, CallableKind, Declaration, DeclarationBlock, File, Item, ItemKind, MechanismKind,
     Name, NameListKind, NeuronStatement, NeuronStatementKind, UnitDefinition, UseIon,
@@ -27,26 +26,6 @@ pub(crate) fn file_parser<'t>() -> impl Parser<'t, ParserInput<'t>, File, Extra<
         .collect::<Vec<_>>()
         .then_ignore(end())
         .map(|items| File { items })
-}
-
-/// `{ … }` around a list of `inner`, with statement-level recovery and a missing `}` assumed before the next
-/// top-level block.
-fn braced_list<'t, T: 't>(
-    inner: impl Parser<'t, ParserInput<'t>, T, Extra<'t>> + Clone + 't,
-    error: impl Fn(Span) -> T + Clone + 't,
-) -> impl Parser<'t, ParserInput<'t>, Vec<T>, Extra<'t>> + Clone {
-    token(TokenKind::LeftBrace)
-        .ignore_then(
-            inner
-                .recover_with(via_parser(skip_statement().map(error)))
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
-        .then_ignore(
-            token(TokenKind::RightBrace)
-                .labelled(Expected::EndOfBlock)
-                .recover_with(via_parser(assume_closing_brace())),
-        )
 }
 
 fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clone {

@@ -7,7 +7,7 @@
 use chumsky::error::LabelError;
 use chumsky::prelude::*;
 
-use super::{to_span, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
+use super::{to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
 use crate::span::Span;
 use crate::syntax::token::TokenKind;
 
@@ -151,4 +151,24 @@ pub(crate) fn assume_closing_brace<'t>() -> impl Parser<'t, ParserInput<'t>, Spa
             )),
         }
     })
+}
+
+/// `{ … }` around a list of `inner`, with statement-level recovery and a missing `}` assumed before the next
+/// top-level block.
+pub(crate) fn braced_list<'t, T: 't>(
+    inner: impl Parser<'t, ParserInput<'t>, T, Extra<'t>> + Clone + 't,
+    error: impl Fn(Span) -> T + Clone + 't,
+) -> impl Parser<'t, ParserInput<'t>, Vec<T>, Extra<'t>> + Clone {
+    token(TokenKind::LeftBrace)
+        .ignore_then(
+            inner
+                .recover_with(via_parser(skip_statement().map(error)))
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .then_ignore(
+            token(TokenKind::RightBrace)
+                .labelled(Expected::EndOfBlock)
+                .recover_with(via_parser(assume_closing_brace())),
+        )
 }

@@ -5,7 +5,7 @@ use chumsky::prelude::*;
 
 use super::dispatch::{dispatch, DispatchArm};
 use super::expressions::{expression_parser, variable, ExpressionParser};
-use super::recovery::{assume_closing_brace, skip_statement};
+use super::recovery::braced_list;
 use super::{name, name_list, optional_unit, to_span, token, Expected, Extra, ParserInput};
 use crate::syntax::ast::{
     Argument, Block, Declaration, Name, ReactionArrow, ReactionTerm, Statement, StatementKind,
@@ -66,25 +66,14 @@ pub(crate) fn block_parser<'t>() -> BlockParser<'t> {
     // `Recursive::declare`/`define` would make a reference cycle and leak the parser on every parse.
     recursive(move |block| {
         let statement = statement_parser(expression.clone(), block.boxed());
-        token(TokenKind::LeftBrace)
-            .ignore_then(
-                statement
-                    .recover_with(via_parser(skip_statement().map(|span| Statement {
-                        kind: StatementKind::Error,
-                        span,
-                    })))
-                    .repeated()
-                    .collect::<Vec<_>>(),
-            )
-            .then_ignore(
-                token(TokenKind::RightBrace)
-                    .labelled(Expected::EndOfBlock)
-                    .recover_with(via_parser(assume_closing_brace())),
-            )
-            .map_with(|statements, extra| Block {
-                statements,
-                span: to_span(extra.span()),
-            })
+        braced_list(statement, |span| Statement {
+            kind: StatementKind::Error,
+            span,
+        })
+        .map_with(|statements, extra| Block {
+            statements,
+            span: to_span(extra.span()),
+        })
     })
     .boxed()
 }

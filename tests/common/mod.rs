@@ -1,0 +1,27 @@
+//! Helpers shared by the integration tests that run the real compilers.
+
+use std::path::{Path, PathBuf};
+
+/// What to run when the oracles are missing.
+pub const ORACLE_SETUP: &str =
+    "run `bash tools/setup-oracles.sh && python3 tools/fetch-corpus.py` (or `bash tools/test.sh`)";
+
+/// The site-packages folder of the oracle venv (`$GLIA_ORACLE_VENV`, default `<repo>/.venv`) that holds the
+/// `neuron` and `arbor` packages. Panics, saying how to set it up, when there is none.
+pub fn oracle_site_packages() -> PathBuf {
+    let venv = std::env::var_os("GLIA_ORACLE_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv"));
+    std::fs::read_dir(venv.join("lib"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("site-packages"))
+        .find(|candidate| candidate.join("neuron").is_dir() && candidate.join("arbor").is_dir())
+        .unwrap_or_else(|| {
+            panic!(
+                "no NEURON and Arbor installation in the oracle venv {}: {ORACLE_SETUP}",
+                venv.display()
+            )
+        })
+}

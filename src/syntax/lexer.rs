@@ -313,9 +313,7 @@ fn find_block_end(
 }
 
 fn find_subslice(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 fn skip_horizontal_space(source: &[u8], from: usize) -> usize {

@@ -49,15 +49,19 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
             .iter()
             .any(|item| item.span.start < span.start && span.end <= item.span.end)
     };
+    // Most files are pure ASCII: one vectorised pass spares the per-token test.
+    let all_ascii = findings.source.is_ascii();
     for token in tokens {
-        let text = token.span.slice(findings.source);
         match token.kind {
-            TokenKind::Name | TokenKind::PrimedName if text.starts_with(b"_") => findings
-                .not_in_dialect(
+            TokenKind::Name | TokenKind::PrimedName
+                if findings.source[token.span.start as usize] == b'_' =>
+            {
+                findings.not_in_dialect(
                     token.span,
                     "a name starting with `_`",
                     Some("NEURON names start with a letter"),
-                ),
+                )
+            }
             TokenKind::Apostrophe => findings.refused(
                 token.span,
                 "a prime must follow its name directly in NEURON (`m'`, not `m '`)".to_string(),
@@ -97,10 +101,14 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
         }
         // Bytes above 127 are refused everywhere but in top-level COMMENT blocks (unknown tokens are reported
         // by the lexer already).
+        if all_ascii {
+            continue;
+        }
         let may_hold_non_ascii = token.kind == TokenKind::Unknown
             || (token.kind == TokenKind::CommentBlock && !inside_item(token.span))
             || token.kind == TokenKind::ByteOrderMark
             || token.kind == TokenKind::IgnoredTail;
+        let text = token.span.slice(findings.source);
         if !may_hold_non_ascii && !text.is_ascii() {
             if let Some(offset) = text.iter().position(|byte| !byte.is_ascii()) {
                 let at = token.span.start as usize + offset;

@@ -129,6 +129,19 @@ impl SyntaxError {
         error
     }
 
+    /// An error expecting any of `expected` where `found` was seen.
+    pub(crate) fn expecting_any(
+        expected: &[Expected],
+        found: Option<TokenKind>,
+        span: ParserSpan,
+    ) -> SyntaxError {
+        let mut error = SyntaxError::new(span, found);
+        for &item in expected {
+            error.add(item);
+        }
+        error
+    }
+
     fn add(&mut self, expected: Expected) {
         match expected {
             Expected::Token(kind) => {

@@ -9,9 +9,7 @@ use chumsky::prelude::*;
 
 use super::dispatch::{dispatch, when_next_is};
 use super::recovery::skip_nested_parentheses;
-use super::{
-    optional_unit, to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken,
-};
+use super::{to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
 
 use crate::syntax::ast::{BinaryOperator, Expression, ExpressionKind, Name, UnaryOperator};
 use crate::syntax::token::TokenKind;
@@ -95,20 +93,14 @@ fn primed_or_plain_name<'t>() -> impl Parser<'t, ParserInput<'t>, Name, Extra<'t
 pub(crate) fn variable<'t>(
     expression: ExpressionParser<'t>,
 ) -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
+    let index = expression.delimited_by(
+        token(TokenKind::LeftBracket),
+        token(TokenKind::RightBracket),
+    );
+    let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
     primed_or_plain_name()
-        .then(
-            expression
-                .delimited_by(
-                    token(TokenKind::LeftBracket),
-                    token(TokenKind::RightBracket),
-                )
-                .or_not(),
-        )
-        .then(
-            token(TokenKind::At)
-                .ignore_then(token(TokenKind::Number))
-                .or_not(),
-        )
+        .then(when_next_is(TokenKind::LeftBracket, index))
+        .then(when_next_is(TokenKind::At, at))
         .map_with(|((name, index), at), extra| Expression {
             kind: ExpressionKind::Variable {
                 name,
@@ -119,12 +111,43 @@ pub(crate) fn variable<'t>(
         })
 }
 
+/// A name that starts a call `f(x)` or a variable `x`, `a[i]`, `x@2`: parsed once, then told apart.
+pub(crate) fn name_or_call<'t>(
+    expression: ExpressionParser<'t>,
+) -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
+    let arguments = expression
+        .clone()
+        .separated_by(token(TokenKind::Comma))
+        .collect::<Vec<_>>()
+        .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen));
+    let index = expression.delimited_by(
+        token(TokenKind::LeftBracket),
+        token(TokenKind::RightBracket),
+    );
+    let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
+    primed_or_plain_name()
+        .then(when_next_is(TokenKind::LeftParen, arguments))
+        .then(when_next_is(TokenKind::LeftBracket, index))
+        .then(when_next_is(TokenKind::At, at))
+        .map_with(|(((name, arguments), index), at), extra| Expression {
+            kind: match arguments {
+                Some(arguments) => ExpressionKind::Call { name, arguments },
+                None => ExpressionKind::Variable {
+                    name,
+                    index: index.map(Box::new),
+                    at,
+                },
+            },
+            span: to_span(extra.span()),
+        })
+}
+
 /// The expression grammar.
 pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
     recursive(|expression| {
         let expression = expression.boxed();
         let number = token(TokenKind::Number)
-            .then(optional_unit())
+            .then(when_next_is(TokenKind::Unit, token(TokenKind::Unit)))
             .map(|(number, unit)| Expression {
                 kind: ExpressionKind::Number { unit },
                 span: match unit {
@@ -136,32 +159,7 @@ pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
             kind: ExpressionKind::String,
             span,
         });
-        let arguments = expression
-            .clone()
-            .separated_by(token(TokenKind::Comma))
-            .collect::<Vec<_>>()
-            .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen));
-        // A name starts a call `f(x)` or a variable `x`, `a[i]`, `x@2`: parsed once, then told apart.
-        let index = expression.clone().delimited_by(
-            token(TokenKind::LeftBracket),
-            token(TokenKind::RightBracket),
-        );
-        let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
-        let name_atom = primed_or_plain_name()
-            .then(when_next_is(TokenKind::LeftParen, arguments))
-            .then(when_next_is(TokenKind::LeftBracket, index))
-            .then(when_next_is(TokenKind::At, at))
-            .map_with(|(((name, arguments), index), at), extra| Expression {
-                kind: match arguments {
-                    Some(arguments) => ExpressionKind::Call { name, arguments },
-                    None => ExpressionKind::Variable {
-                        name,
-                        index: index.map(Box::new),
-                        at,
-                    },
-                },
-                span: to_span(extra.span()),
-            });
+        let name_atom = name_or_call(expression.clone());
         let parenthesized = expression
             .clone()
             .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen))

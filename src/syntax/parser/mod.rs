@@ -257,5 +257,6 @@ pub(crate) fn signed_number<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Extr
 /// An optional unit `(mV)`.
 pub(crate) fn optional_unit<'t>(
 ) -> impl Parser<'t, ParserInput<'t>, Option<Span>, Extra<'t>> + Clone {
+    // Records that a unit could come here, so that a `(` which cannot start one gets a precise message.
     token(TokenKind::Unit).labelled(Expected::Unit).or_not()
 }

@@ -4,9 +4,13 @@
 use chumsky::prelude::*;
 
 use super::dispatch::{dispatch, DispatchArm};
-use super::expressions::{expression_parser, variable, ExpressionParser};
+use super::expressions::{expression_parser, name_or_call, variable, ExpressionParser};
 use super::recovery::braced_list;
-use super::{name, name_list, optional_unit, to_span, token, Expected, Extra, ParserInput};
+use super::{
+    name, name_list, optional_unit, to_span, token, Expected, Extra, ParserInput, ParserSpan,
+    SyntaxError, SyntaxToken,
+};
+use crate::syntax::ast::ExpressionKind;
 use crate::syntax::ast::{
     Argument, Block, Declaration, Name, ReactionArrow, ReactionTerm, Statement, StatementKind,
 };
@@ -89,24 +93,40 @@ fn statement_parser<'t>(
             let statement = statement.boxed();
             let local = local_declarations().map(|names| StatementKind::Local { names });
 
-            let assignment = variable(expression.clone())
-                .then_ignore(token(TokenKind::Assign))
-                .then(expression.clone())
-                .map(|(target, value)| StatementKind::Assignment { target, value });
-            let call = name()
-                .then(
-                    expression
-                        .clone()
-                        .separated_by(token(TokenKind::Comma))
-                        .collect::<Vec<_>>()
-                        .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen)),
-                )
-                .map_with(|(name, arguments), extra| {
-                    StatementKind::Expression(crate::syntax::ast::Expression {
-                        kind: crate::syntax::ast::ExpressionKind::Call { name, arguments },
-                        span: to_span(extra.span()),
-                    })
-                });
+            // A statement that starts with a name is an assignment `x = …` (also `m' = …`, `a[i] = …`) or a call
+            // `f(…)`: the name and what follows it are read once, then told apart.
+            let target_parser = name_or_call(expression.clone()).boxed();
+            let value_parser = expression.clone();
+            let assignment_or_call = custom(move |input| {
+                let target = input.parse(&target_parser)?;
+                let next: Option<SyntaxToken> = input.peek();
+                match (next, &target.kind) {
+                    (Some(token), ExpressionKind::Variable { .. })
+                        if token.kind == TokenKind::Assign =>
+                    {
+                        input.next();
+                        let value = input.parse(&value_parser)?;
+                        Ok(StatementKind::Assignment { target, value })
+                    }
+                    (_, ExpressionKind::Call { .. }) => Ok(StatementKind::Expression(target)),
+                    (found, _) => {
+                        let start = input.cursor();
+                        let span = match found {
+                            Some(token) => ParserSpan::from(token.span.range()),
+                            None => input.span_since(&start),
+                        };
+                        Err(SyntaxError::expecting_any(
+                            &[
+                                Expected::Token(TokenKind::Assign),
+                                Expected::Token(TokenKind::LeftParen),
+                                Expected::Token(TokenKind::LeftBracket),
+                            ],
+                            found.map(|token| token.kind),
+                            span,
+                        ))
+                    }
+                }
+            });
 
             let reaction_term = token(TokenKind::Number)
                 .or_not()
@@ -306,7 +326,7 @@ fn statement_parser<'t>(
 
             use TokenKind as T;
             let arms: Vec<DispatchArm<'t, StatementKind>> = vec![
-                (&[T::Name, T::PrimedName], assignment.or(call).boxed()),
+                (&[T::Name, T::PrimedName], assignment_or_call.boxed()),
                 (
                     &[T::KwIf],
                     if_statement.map(|statement| statement.kind).boxed(),

@@ -1,7 +1,10 @@
 //! The `glia` command line: argument parsing and dispatch to one module per command.
 
 mod check;
+mod hash;
 pub mod inputs;
+mod inspect;
+mod rename;
 
 use std::process::ExitCode;
 
@@ -21,6 +24,12 @@ pub struct Cli {
 enum Command {
     /// Check the syntax of mod files (files or directories, searched recursively for `*.mod`).
     Check(check::CheckArguments),
+    /// Print what each mod file declares: mechanism kind and name, dialect, ions, ranges, parameters, states.
+    Inspect(inspect::InspectArguments),
+    /// Rename a mechanism to the glia scheme `glia__<pkg>__<asset>__<variant>`, changing only the name token.
+    Rename(rename::RenameArguments),
+    /// Print a semantic hash of each mod file: comments and layout do not change it, code does.
+    Hash(hash::HashArguments),
 }
 
 /// The dialect to read files in.
@@ -61,5 +70,8 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(arguments) => check::run(&arguments),
+        Command::Inspect(arguments) => inspect::run(&arguments),
+        Command::Rename(arguments) => rename::run(&arguments),
+        Command::Hash(arguments) => hash::run(&arguments),
     }
 }

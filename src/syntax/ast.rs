@@ -43,6 +43,8 @@ pub enum ItemKind {
     },
     Neuron {
         statements: Vec<NeuronStatement>,
+        /// From `{` to `}` (a statement can be inserted just after `{`).
+        body: Span,
     },
     Units {
         definitions: Vec<UnitDefinition>,

@@ -239,7 +239,7 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
                     }
                 }
             }
-            ItemKind::Neuron { statements } => {
+            ItemKind::Neuron { statements, .. } => {
                 for statement in statements {
                     check_neuron_statement(statement, findings);
                 }

@@ -169,7 +169,7 @@ fn check_line_lengths(
 fn check_items(file: &File, findings: &mut Findings<'_>) {
     for item in &file.items {
         match &item.kind {
-            ItemKind::Neuron { statements } => {
+            ItemKind::Neuron { statements, .. } => {
                 for statement in statements {
                     if let NeuronStatementKind::Mechanism {
                         kind:

@@ -42,11 +42,14 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
     let verbatim = token(TokenKind::Verbatim).to(ItemKind::Verbatim);
 
     let neuron = token(TokenKind::KwNeuron)
-        .ignore_then(braced_list(neuron_statement(), |span| NeuronStatement {
-            kind: NeuronStatementKind::Error,
-            span,
-        }))
-        .map(|statements| ItemKind::Neuron { statements });
+        .ignore_then(
+            braced_list(neuron_statement(), |span| NeuronStatement {
+                kind: NeuronStatementKind::Error,
+                span,
+            })
+            .map_with(|statements, extra| (statements, to_span(extra.span()))),
+        )
+        .map(|(statements, body)| ItemKind::Neuron { statements, body });
 
     let units = token(TokenKind::KwUnits)
         .ignore_then(braced_list(unit_definition(), |span| UnitDefinition {

@@ -1,13 +1,169 @@
-//! `glia inspect` (being written).
+//! `glia inspect`: what each mod file declares, for people (`--format human`) or programs (`--format json`).
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::inputs::{collect_mod_files, InputError};
+use super::{exit, OutputFormat};
+use crate::identity::inspection::{inspect, Inspection};
 
 #[derive(Args, Debug)]
-pub struct InspectArguments {}
+pub struct InspectArguments {
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "human")]
+    format: OutputFormat,
+    /// Files or directories (searched recursively for `*.mod`).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
 
-pub fn run(_arguments: &InspectArguments) -> ExitCode {
-    eprintln!("glia inspect: not available yet");
-    ExitCode::from(super::exit::USAGE_OR_IO)
+/// One file's report, as printed in JSON.
+#[derive(Serialize)]
+struct FileInspection {
+    file: String,
+    #[serde(flatten)]
+    inspection: Inspection,
+}
+
+pub fn run(arguments: &InspectArguments) -> ExitCode {
+    let (files, mut input_errors) = collect_mod_files(&arguments.paths);
+    let results: Vec<Result<FileInspection, InputError>> = files
+        .par_iter()
+        .map(|file| match std::fs::read(&file.path) {
+            Ok(source) => Ok(FileInspection {
+                file: file.display.clone(),
+                inspection: inspect(&source),
+            }),
+            Err(error) => Err(InputError {
+                path: file.path.clone(),
+                message: error.to_string(),
+            }),
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(report) => reports.push(report),
+            Err(error) => input_errors.push(error),
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match arguments.format {
+        OutputFormat::Json => serde_json::to_writer_pretty(&mut out, &reports)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        OutputFormat::Human => reports
+            .iter()
+            .try_for_each(|report| write_human(&mut out, report)),
+    };
+    if let Err(error) = written {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("glia: cannot write output: {error}");
+            return ExitCode::from(exit::USAGE_OR_IO);
+        }
+    }
+    for error in &input_errors {
+        eprintln!(
+            "glia: cannot read {}: {}",
+            error.path.display(),
+            error.message
+        );
+    }
+    if input_errors.is_empty() {
+        ExitCode::from(exit::CLEAN)
+    } else {
+        ExitCode::from(exit::USAGE_OR_IO)
+    }
+}
+
+fn write_human(out: &mut dyn Write, report: &FileInspection) -> std::io::Result<()> {
+    let inspection = &report.inspection;
+    writeln!(out, "{}", report.file)?;
+    match &inspection.mechanism {
+        Some(mechanism) => writeln!(
+            out,
+            "  mechanism   {} {} (line {}, column {})",
+            mechanism.kind, mechanism.name, mechanism.line, mechanism.column
+        )?,
+        None => writeln!(
+            out,
+            "  mechanism   none (no SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL)"
+        )?,
+    }
+    writeln!(out, "  dialect     {}", inspection.dialect)?;
+    for evidence in &inspection.dialect_evidence {
+        writeln!(
+            out,
+            "              not {}: {}:{}: {}",
+            evidence.refused_by, evidence.line, evidence.column, evidence.message
+        )?;
+    }
+    for ion in &inspection.ions {
+        let valence = ion
+            .valence
+            .as_deref()
+            .map(|v| format!(" valence {v}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  ion         {} read [{}] write [{}]{}",
+            ion.name,
+            ion.read.join(", "),
+            ion.write.join(", "),
+            valence
+        )?;
+    }
+    let lists = [
+        ("nonspecific", &inspection.nonspecific_currents),
+        ("electrode", &inspection.electrode_currents),
+        ("range", &inspection.range),
+        ("global", &inspection.global),
+        ("pointer", &inspection.pointer),
+        ("bbcore ptr", &inspection.bbcore_pointer),
+        ("states", &inspection.states),
+        ("includes", &inspection.includes),
+    ];
+    for (label, names) in lists {
+        if !names.is_empty() {
+            writeln!(out, "  {label:<11} {}", names.join(", "))?;
+        }
+    }
+    for parameter in &inspection.parameters {
+        let default = parameter.default.as_deref().unwrap_or("-");
+        let unit = parameter
+            .unit
+            .as_deref()
+            .map(|u| format!(" ({u})"))
+            .unwrap_or_default();
+        let limits = parameter
+            .limits
+            .as_ref()
+            .map(|(low, high)| format!(" <{low}, {high}>"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  parameter   {} = {default}{unit}{limits}",
+            parameter.name
+        )?;
+    }
+    if let Some(arguments) = &inspection.net_receive_arguments {
+        writeln!(out, "  net_receive ({})", arguments.join(", "))?;
+    }
+    if inspection.thread_safe {
+        writeln!(out, "  threadsafe  yes")?;
+    }
+    for lowering in &inspection.lowerings {
+        writeln!(
+            out,
+            "  lowering    for {} at {}:{}: {}",
+            lowering.dialect, lowering.line, lowering.column, lowering.description
+        )?;
+    }
+    writeln!(out)
 }

@@ -2,6 +2,7 @@
 //! Pure: these functions take bytes and parse results and return new bytes, names or hashes; no IO.
 
 pub mod hash;
+pub mod inspection;
 pub mod lower;
 pub mod name;
 pub mod rename;

@@ -61,19 +61,3 @@ pub(crate) fn dispatch<'t, O: 't>(
         }
     })
 }
-
-/// `parser` when the next token is `kind`, otherwise `None` without trying (and without recording what was
-/// expected: use it for optional parts whose absence is the common case).
-pub(crate) fn when_next_is<'t, O: 't>(
-    kind: TokenKind,
-    parser: impl Parser<'t, ParserInput<'t>, O, Extra<'t>> + Clone + 't,
-) -> impl Parser<'t, ParserInput<'t>, Option<O>, Extra<'t>> + Clone {
-    let parser = Rc::new(parser.boxed());
-    custom(move |input| {
-        let next: Option<SyntaxToken> = input.peek();
-        match next {
-            Some(token) if token.kind == kind => input.parse(&*parser).map(Some),
-            _ => Ok(None),
-        }
-    })
-}

@@ -2,20 +2,23 @@
 //! `^` (right-associative, so `-a^2` is `-(a^2)`). Atoms are numbers with an optional unit (`22 (degC)`),
 //! variables (`x`, `m'`, `a[i]`, `x@2`), calls (`exp(-v/10)`), strings (`printf("…")`) and parentheses.
 //!
-//! Operators are handled by precedence climbing in one hand-written loop: the parser's hottest path, where trying
-//! one combinator per operator would cost a failed match per operator after every operand.
+//! Expressions are the parser's hottest path (most tokens of a mod file are in them), so they are read by hand —
+//! precedence climbing over the token stream — inside one chumsky `custom` parser, instead of by one combinator per
+//! operator and atom, each of which would build and merge an error whenever it does not match. The errors and the
+//! recovery are the same as the combinators': a bad parenthesised expression is skipped to its `)` and reported,
+//! and the rest of the statement is read.
 
+use chumsky::input::Checkpoint;
 use chumsky::prelude::*;
 
-use super::dispatch::{dispatch, when_next_is};
-use super::recovery::skip_nested_parentheses;
-use super::{to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
-
+use super::{Expected, Extra, ParserInput, ParserSpan, SyntaxError, SyntaxToken};
+use crate::span::Span;
 use crate::syntax::ast::{BinaryOperator, Expression, ExpressionKind, Name, UnaryOperator};
 use crate::syntax::token::TokenKind;
 use crate::syntax::MAXIMUM_NESTING;
 
 pub(crate) type ExpressionParser<'t> = Boxed<'t, 't, ParserInput<'t>, Expression, Extra<'t>>;
+type ExpressionInput<'t, 'p> = chumsky::input::InputRef<'t, 'p, ParserInput<'t>, Extra<'t>>;
 
 /// Binding power of the prefix operators: tighter than `*`, looser than `^`.
 const PREFIX_POWER: u8 = 11;
@@ -51,150 +54,66 @@ fn prefix_operator(kind: TokenKind) -> Option<UnaryOperator> {
     }
 }
 
-/// `x`, `m'` or `m '` (modcc reads the prime as a token of its own; the dialect pass reports the spaced form for
-/// NEURON).
-fn primed_or_plain_name<'t>() -> impl Parser<'t, ParserInput<'t>, Name, Extra<'t>> + Clone {
-    custom(|input| {
-        let next: Option<SyntaxToken> = input.peek();
-        match next {
-            Some(token) if token.kind == TokenKind::PrimedName => {
-                input.next();
-                Ok(Name { span: token.span })
-            }
-            Some(token) if token.kind == TokenKind::Name => {
-                input.next();
-                let mut span = token.span;
-                while let Some(prime) = input
-                    .peek()
-                    .filter(|next: &SyntaxToken| next.kind == TokenKind::Apostrophe)
-                {
-                    input.next();
-                    span = span.cover(prime.span);
-                }
-                Ok(Name { span })
-            }
-            found => {
-                let start = input.cursor();
-                let span = match found {
-                    Some(token) => super::ParserSpan::from(token.span.range()),
-                    None => input.span_since(&start),
-                };
-                Err(SyntaxError::expecting(
-                    Expected::Token(TokenKind::Name),
-                    found.map(|token| token.kind),
-                    span,
-                ))
-            }
-        }
-    })
+/// The expression grammar.
+pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
+    custom(|input| expression(input, 0)).boxed()
 }
 
 /// `name`, `m'`, `a[i]`, `x@2`: something that can be assigned to.
-pub(crate) fn variable<'t>(
-    expression: ExpressionParser<'t>,
+pub(crate) fn variable<'t>() -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
+    custom(|input| name_or_call(input, false))
+}
+
+/// A name that starts a call `f(x)` or a variable `x`, `a[i]`, `x@2`.
+pub(crate) fn name_or_call_parser<'t>(
 ) -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
-    let index = expression.delimited_by(
-        token(TokenKind::LeftBracket),
-        token(TokenKind::RightBracket),
-    );
-    let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
-    primed_or_plain_name()
-        .then(when_next_is(TokenKind::LeftBracket, index))
-        .then(when_next_is(TokenKind::At, at))
-        .map_with(|((name, index), at), extra| Expression {
-            kind: ExpressionKind::Variable {
-                name,
-                index: index.map(Box::new),
-                at,
-            },
-            span: to_span(extra.span()),
-        })
+    custom(|input| name_or_call(input, true))
 }
 
-/// A name that starts a call `f(x)` or a variable `x`, `a[i]`, `x@2`: parsed once, then told apart.
-pub(crate) fn name_or_call<'t>(
-    expression: ExpressionParser<'t>,
-) -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
-    let arguments = expression
-        .clone()
-        .separated_by(token(TokenKind::Comma))
-        .collect::<Vec<_>>()
-        .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen));
-    let index = expression.delimited_by(
-        token(TokenKind::LeftBracket),
-        token(TokenKind::RightBracket),
-    );
-    let at = token(TokenKind::At).ignore_then(token(TokenKind::Number));
-    primed_or_plain_name()
-        .then(when_next_is(TokenKind::LeftParen, arguments))
-        .then(when_next_is(TokenKind::LeftBracket, index))
-        .then(when_next_is(TokenKind::At, at))
-        .map_with(|(((name, arguments), index), at), extra| Expression {
-            kind: match arguments {
-                Some(arguments) => ExpressionKind::Call { name, arguments },
-                None => ExpressionKind::Variable {
-                    name,
-                    index: index.map(Box::new),
-                    at,
-                },
-            },
-            span: to_span(extra.span()),
-        })
+fn peek(input: &mut ExpressionInput<'_, '_>) -> Option<SyntaxToken> {
+    input.peek()
 }
 
-/// The expression grammar.
-pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
-    recursive(|expression| {
-        let expression = expression.boxed();
-        let number = token(TokenKind::Number)
-            .then(when_next_is(TokenKind::Unit, token(TokenKind::Unit)))
-            .map(|(number, unit)| Expression {
-                kind: ExpressionKind::Number { unit },
-                span: match unit {
-                    Some(unit) => number.cover(unit),
-                    None => number,
-                },
-            });
-        let string = token(TokenKind::String).map(|span| Expression {
-            kind: ExpressionKind::String,
-            span,
-        });
-        let name_atom = name_or_call(expression.clone());
-        let parenthesized = expression
-            .clone()
-            .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen))
-            .map_with(|inner, extra| Expression {
-                kind: ExpressionKind::Parenthesized(Box::new(inner)),
-                span: to_span(extra.span()),
-            })
-            .recover_with(via_parser(skip_nested_parentheses().map(|span| {
-                Expression {
-                    kind: ExpressionKind::Error,
-                    span,
-                }
-            })));
-        let atom = dispatch(
-            Expected::Expression,
-            vec![
-                (
-                    &[TokenKind::Name, TokenKind::PrimedName][..],
-                    name_atom.boxed(),
-                ),
-                (&[TokenKind::Number][..], number.boxed()),
-                (&[TokenKind::LeftParen][..], parenthesized.boxed()),
-                (&[TokenKind::String][..], string.boxed()),
-            ],
-        )
-        .boxed();
-        custom(move |input| climb(input, &atom, 0))
-    })
-    .boxed()
+/// The error for `found` (the next token, or the end of the input) where one of `expected` should be.
+fn unexpected(
+    input: &mut ExpressionInput<'_, '_>,
+    expected: &[Expected],
+    found: Option<SyntaxToken>,
+) -> SyntaxError {
+    let span = match found {
+        Some(token) => ParserSpan::from(token.span.range()),
+        None => {
+            let here = input.cursor();
+            input.span_since(&here)
+        }
+    };
+    SyntaxError::expecting_any(expected, found.map(|token| token.kind), span)
 }
 
-type ExpressionInput<'t, 'p> = chumsky::input::InputRef<'t, 'p, ParserInput<'t>, Extra<'t>>;
+/// Consumes a token of `kind`, or fails expecting it.
+fn expect(input: &mut ExpressionInput<'_, '_>, kind: TokenKind) -> Result<Span, SyntaxError> {
+    match peek(input) {
+        Some(token) if token.kind == kind => {
+            input.next();
+            Ok(token.span)
+        }
+        found => Err(unexpected(input, &[Expected::Token(kind)], found)),
+    }
+}
+
+/// Consumes a token of `kind` if it is next.
+fn accept(input: &mut ExpressionInput<'_, '_>, kind: TokenKind) -> Option<Span> {
+    match peek(input) {
+        Some(token) if token.kind == kind => {
+            input.next();
+            Some(token.span)
+        }
+        _ => None,
+    }
+}
 
 thread_local! {
-    /// How many `climb` calls are active on this thread: operators and brackets together, across nested
+    /// How many `expression` calls are active on this thread: operators and brackets together, across nested
     /// parentheses and calls, so the depth of any expression tree is bounded.
     static EXPRESSION_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
@@ -219,26 +138,25 @@ impl Drop for DepthGuard {
 }
 
 /// Parses operators binding at least as tightly as `minimum_power` around atoms.
-fn climb<'t>(
-    input: &mut ExpressionInput<'t, '_>,
-    atom: &ExpressionParser<'t>,
+fn expression(
+    input: &mut ExpressionInput<'_, '_>,
     minimum_power: u8,
 ) -> Result<Expression, SyntaxError> {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-        let start = input.cursor();
         let (_guard, depth) = DepthGuard::enter();
         if depth > MAXIMUM_NESTING {
             // Chains like `a^-a^-a…`, alone or inside brackets, nest deeper than the bracket limit sees; refuse
             // them before the tree gets too deep to walk or drop.
-            let span = input.span_since(&start);
+            let here = input.cursor();
+            let span = input.span_since(&here);
             return Err(SyntaxError::nesting_too_deep(span));
         }
-        let next: Option<SyntaxToken> = input.peek();
+        let next = peek(input);
         let mut left = match next.and_then(|token| prefix_operator(token.kind)) {
             Some(operator) => {
                 input.next();
-                let operator_span = to_span(input.span_since(&start));
-                let operand = climb(input, atom, PREFIX_POWER)?;
+                let operand = expression(input, PREFIX_POWER)?;
+                let operator_span = next.map(|token| token.span).unwrap_or_default();
                 Expression {
                     span: operator_span.cover(operand.span),
                     kind: ExpressionKind::Unary {
@@ -247,25 +165,209 @@ fn climb<'t>(
                     },
                 }
             }
-            None => input.parse(atom)?,
+            None => atom(input)?,
         };
-        loop {
-            let next: Option<SyntaxToken> = input.peek();
-            let Some((operator, left_power, right_power)) =
-                next.and_then(|token| infix_operator(token.kind))
-            else {
-                break;
-            };
+        while let Some((operator, left_power, right_power)) =
+            peek(input).and_then(|token| infix_operator(token.kind))
+        {
             if left_power < minimum_power {
                 break;
             }
             input.next();
-            let right = climb(input, atom, right_power)?;
+            let right = expression(input, right_power)?;
             left = binary(operator, left, right);
         }
         Ok(left)
     })
 }
+
+fn atom(input: &mut ExpressionInput<'_, '_>) -> Result<Expression, SyntaxError> {
+    let next = peek(input);
+    match next.map(|token| token.kind) {
+        Some(TokenKind::Name | TokenKind::PrimedName) => name_or_call(input, true),
+        Some(TokenKind::Number) => {
+            input.next();
+            let number = next.map(|token| token.span).unwrap_or_default();
+            let unit = accept(input, TokenKind::Unit);
+            Ok(Expression {
+                kind: ExpressionKind::Number { unit },
+                span: unit.map_or(number, |unit| number.cover(unit)),
+            })
+        }
+        Some(TokenKind::String) => {
+            input.next();
+            Ok(Expression {
+                kind: ExpressionKind::String,
+                span: next.map(|token| token.span).unwrap_or_default(),
+            })
+        }
+        Some(TokenKind::LeftParen) => parenthesized(input),
+        _ => Err(unexpected(input, &[Expected::Expression], next)),
+    }
+}
+
+/// `( expression )`; when what is inside cannot be read, the error is reported and the parenthesis is skipped
+/// to its `)` (never past the end of its line), so the rest of the statement is still read.
+fn parenthesized(input: &mut ExpressionInput<'_, '_>) -> Result<Expression, SyntaxError> {
+    let checkpoint = input.save();
+    let open = expect(input, TokenKind::LeftParen)?;
+    let inner =
+        expression(input, 0).and_then(|inner| Ok((inner, expect(input, TokenKind::RightParen)?)));
+    match inner {
+        Ok((inner, close)) => Ok(Expression {
+            kind: ExpressionKind::Parenthesized(Box::new(inner)),
+            span: open.cover(close),
+        }),
+        Err(error) => Ok(skip_parenthesized(input, checkpoint, error)),
+    }
+}
+
+fn skip_parenthesized<'t, 'p>(
+    input: &mut ExpressionInput<'t, 'p>,
+    checkpoint: Checkpoint<'t, 'p, ParserInput<'t>, ()>,
+    error: SyntaxError,
+) -> Expression {
+    input.rewind(checkpoint);
+    let open = input
+        .next()
+        .map(|token: SyntaxToken| token.span)
+        .unwrap_or_default();
+    let mut end = open;
+    let mut depth = 1usize;
+    while depth > 0 {
+        match peek(input) {
+            None => break,
+            Some(token) if matches!(token.kind, TokenKind::LeftBrace | TokenKind::RightBrace) => {
+                break
+            }
+            Some(token) if token.first_on_line => break,
+            Some(token) => {
+                match token.kind {
+                    TokenKind::LeftParen => depth += 1,
+                    TokenKind::RightParen => depth -= 1,
+                    _ => {}
+                }
+                input.next();
+                end = token.span;
+            }
+        }
+    }
+    input.emit(error);
+    Expression {
+        kind: ExpressionKind::Error,
+        span: open.cover(end),
+    }
+}
+
+/// `x`, `m'` or `m '` (modcc reads the prime as a token of its own; the dialect pass reports the spaced form for
+/// NEURON), then — for a call — `(arguments)`, or an index `[i]` and a lag `@2`.
+fn name_or_call(
+    input: &mut ExpressionInput<'_, '_>,
+    calls_allowed: bool,
+) -> Result<Expression, SyntaxError> {
+    let first = peek(input);
+    let name = match first {
+        Some(token) if token.kind == TokenKind::PrimedName => {
+            input.next();
+            Name { span: token.span }
+        }
+        Some(token) if token.kind == TokenKind::Name => {
+            input.next();
+            let mut span = token.span;
+            while let Some(prime) = accept(input, TokenKind::Apostrophe) {
+                span = span.cover(prime);
+            }
+            Name { span }
+        }
+        found => {
+            return Err(unexpected(
+                input,
+                &[Expected::Token(TokenKind::Name)],
+                found,
+            ))
+        }
+    };
+    if calls_allowed {
+        if let Some(open) = accept(input, TokenKind::LeftParen) {
+            let (arguments, close) = call_arguments(input, open)?;
+            return Ok(Expression {
+                kind: ExpressionKind::Call { name, arguments },
+                span: name.span.cover(close),
+            });
+        }
+    }
+    let mut span = name.span;
+    let index = match accept(input, TokenKind::LeftBracket) {
+        Some(_) => {
+            let index = expression(input, 0)?;
+            span = span.cover(expect(input, TokenKind::RightBracket)?);
+            Some(Box::new(index))
+        }
+        None => None,
+    };
+    let at = match accept(input, TokenKind::At) {
+        Some(_) => {
+            let lag = expect(input, TokenKind::Number)?;
+            span = span.cover(lag);
+            Some(lag)
+        }
+        None => None,
+    };
+    Ok(Expression {
+        kind: ExpressionKind::Variable { name, index, at },
+        span,
+    })
+}
+
+/// The arguments of a call after its `(`, and the span of its `)`.
+fn call_arguments(
+    input: &mut ExpressionInput<'_, '_>,
+    open: Span,
+) -> Result<(Vec<Expression>, Span), SyntaxError> {
+    let mut arguments = Vec::new();
+    if let Some(close) = accept(input, TokenKind::RightParen) {
+        return Ok((arguments, open.cover(close)));
+    }
+    loop {
+        arguments.push(expression(input, 0)?);
+        match peek(input) {
+            Some(token) if token.kind == TokenKind::Comma => {
+                input.next();
+            }
+            Some(token) if token.kind == TokenKind::RightParen => {
+                input.next();
+                return Ok((arguments, token.span));
+            }
+            found => {
+                let mut expected: Vec<Expected> = BINARY_OPERATORS
+                    .iter()
+                    .map(|&kind| Expected::Token(kind))
+                    .collect();
+                expected.extend([
+                    Expected::Token(TokenKind::Comma),
+                    Expected::Token(TokenKind::RightParen),
+                ]);
+                return Err(unexpected(input, &expected, found));
+            }
+        }
+    }
+}
+
+const BINARY_OPERATORS: [TokenKind; 13] = [
+    TokenKind::OrOr,
+    TokenKind::AndAnd,
+    TokenKind::Less,
+    TokenKind::LessEqual,
+    TokenKind::Greater,
+    TokenKind::GreaterEqual,
+    TokenKind::EqualEqual,
+    TokenKind::NotEqual,
+    TokenKind::Plus,
+    TokenKind::Minus,
+    TokenKind::Star,
+    TokenKind::Slash,
+    TokenKind::Caret,
+];
 
 fn binary(operator: BinaryOperator, left: Expression, right: Expression) -> Expression {
     Expression {

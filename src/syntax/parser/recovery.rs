@@ -1,6 +1,6 @@
 //! How the parser skips input it cannot read, so that one error does not hide the next.
 //!
-//! Three grains: a bad parenthesised expression is skipped to its matching `)`; a bad statement to the next token
+//! Two grains here (a bad parenthesised expression is skipped by the expression reader): a bad statement to the next token
 //! that starts a line (or the `}` that closes its block); a bad top-level item to the next top-level keyword at the
 //! start of a line. Braces met while skipping are skipped as a whole.
 
@@ -26,51 +26,6 @@ fn error_here(
 /// Whether a top-level block can start at this token (a keyword at the start of a line).
 fn starts_top_level_item(token: SyntaxToken) -> bool {
     token.first_on_line && token.kind.starts_top_level_item()
-}
-
-/// Skips from a `(` to its matching `)`, never past the end of the statement's line. Yields the skipped span.
-pub(crate) fn skip_nested_parentheses<'t>(
-) -> impl Parser<'t, ParserInput<'t>, Span, Extra<'t>> + Clone {
-    custom(|input| {
-        let start = input.cursor();
-        let next: Option<SyntaxToken> = input.peek();
-        match next {
-            Some(token) if token.kind == TokenKind::LeftParen => {
-                input.next();
-            }
-            found => {
-                let span = input.span_since(&start);
-                return Err(error_here(
-                    Expected::Token(TokenKind::LeftParen),
-                    found,
-                    span,
-                ));
-            }
-        }
-        let mut depth = 1usize;
-        while depth > 0 {
-            let next: Option<SyntaxToken> = input.peek();
-            match next {
-                None => break,
-                Some(token)
-                    if token.kind == TokenKind::RightBrace
-                        || token.kind == TokenKind::LeftBrace =>
-                {
-                    break
-                }
-                Some(token) if token.first_on_line => break,
-                Some(token) => {
-                    match token.kind {
-                        TokenKind::LeftParen => depth += 1,
-                        TokenKind::RightParen => depth -= 1,
-                        _ => {}
-                    }
-                    input.next();
-                }
-            }
-        }
-        Ok(to_span(input.span_since(&start)))
-    })
 }
 
 /// Skips a statement that could not be read: at least one token, then up to the next token that starts a line or

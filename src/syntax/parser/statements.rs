@@ -4,7 +4,7 @@
 use chumsky::prelude::*;
 
 use super::dispatch::{dispatch, DispatchArm};
-use super::expressions::{expression_parser, name_or_call, variable, ExpressionParser};
+use super::expressions::{expression_parser, name_or_call_parser, variable, ExpressionParser};
 use super::recovery::braced_list;
 use super::{
     name, name_list, optional_unit, to_span, token, Expected, Extra, ParserInput, ParserSpan,
@@ -95,7 +95,7 @@ fn statement_parser<'t>(
 
             // A statement that starts with a name is an assignment `x = …` (also `m' = …`, `a[i] = …`) or a call
             // `f(…)`: the name and what follows it are read once, then told apart.
-            let target_parser = name_or_call(expression.clone()).boxed();
+            let target_parser = name_or_call_parser().boxed();
             let value_parser = expression.clone();
             let assignment_or_call = custom(move |input| {
                 let target = input.parse(&target_parser)?;
@@ -130,7 +130,7 @@ fn statement_parser<'t>(
 
             let reaction_term = token(TokenKind::Number)
                 .or_not()
-                .then(variable(expression.clone()))
+                .then(variable())
                 .map(|(coefficient, state)| ReactionTerm { coefficient, state });
             let reaction_side = reaction_term
                 .separated_by(token(TokenKind::Plus))

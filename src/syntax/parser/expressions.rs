@@ -101,6 +101,27 @@ fn expect(input: &mut ExpressionInput<'_, '_>, kind: TokenKind) -> Result<Span, 
     }
 }
 
+/// Consumes the `kind` that closes a bracket after an operand; the error also says an operator could come.
+fn expect_after_operand(
+    input: &mut ExpressionInput<'_, '_>,
+    kind: TokenKind,
+) -> Result<Span, SyntaxError> {
+    match peek(input) {
+        Some(token) if token.kind == kind => {
+            input.next();
+            Ok(token.span)
+        }
+        found => {
+            let mut expected: Vec<Expected> = BINARY_OPERATORS
+                .iter()
+                .map(|&kind| Expected::Token(kind))
+                .collect();
+            expected.push(Expected::Token(kind));
+            Err(unexpected(input, &expected, found))
+        }
+    }
+}
+
 /// Consumes a token of `kind` if it is next.
 fn accept(input: &mut ExpressionInput<'_, '_>, kind: TokenKind) -> Option<Span> {
     match peek(input) {
@@ -211,8 +232,8 @@ fn atom(input: &mut ExpressionInput<'_, '_>) -> Result<Expression, SyntaxError> 
 fn parenthesized(input: &mut ExpressionInput<'_, '_>) -> Result<Expression, SyntaxError> {
     let checkpoint = input.save();
     let open = expect(input, TokenKind::LeftParen)?;
-    let inner =
-        expression(input, 0).and_then(|inner| Ok((inner, expect(input, TokenKind::RightParen)?)));
+    let inner = expression(input, 0)
+        .and_then(|inner| Ok((inner, expect_after_operand(input, TokenKind::RightParen)?)));
     match inner {
         Ok((inner, close)) => Ok(Expression {
             kind: ExpressionKind::Parenthesized(Box::new(inner)),
@@ -300,7 +321,7 @@ fn name_or_call(
     let index = match accept(input, TokenKind::LeftBracket) {
         Some(_) => {
             let index = expression(input, 0)?;
-            span = span.cover(expect(input, TokenKind::RightBracket)?);
+            span = span.cover(expect_after_operand(input, TokenKind::RightBracket)?);
             Some(Box::new(index))
         }
         None => None,

@@ -643,6 +643,7 @@ fn files_with_syntax_errors_and_unusable_names_are_refused() {
         "a-b",
         "PARAMETER",
         "é",
+        "nothing",
         &"a".repeat(NEURON_NAME_LENGTH_LIMIT + 1),
     ] {
         assert!(
@@ -1167,4 +1168,33 @@ ENDVERBATIM\n",
     );
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn in_place_through_a_symbolic_link_rewrites_the_linked_file() {
+    let folder = tempfile::tempdir().expect("a folder");
+    fs::write(folder.path().join("real.mod"), AWKWARD_FILE).expect("write");
+    std::os::unix::fs::symlink("real.mod", folder.path().join("link.mod")).expect("symlink");
+    let output = glia(
+        &[
+            "rename",
+            "--pkg",
+            "p",
+            "--asset",
+            "a",
+            "link.mod",
+            "--in-place",
+        ],
+        folder.path(),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(fs::symlink_metadata(folder.path().join("link.mod"))
+        .expect("the link")
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        String::from_utf8_lossy(&fs::read(folder.path().join("real.mod")).expect("read")),
+        String::from_utf8_lossy(AWKWARD_FILE).replace("old_name", "glia__p__a__0")
+    );
+    assert_eq!(folder_entries(folder.path()), ["link.mod", "real.mod"]);
 }

@@ -168,6 +168,13 @@ fn validate_new_name(new_name: &str, dialect: Dialect) -> Result<(), RenameError
     if !characters.all(|character| character.is_ascii_alphanumeric() || character == '_') {
         return Err(invalid("it may hold only ASCII letters, digits and `_`"));
     }
+    if dialect == Dialect::Neuron && new_name == "nothing" {
+        return Err(RenameError::NewNameRefused {
+            name: new_name.to_owned(),
+            dialect: dialect.name(),
+            reason: "nocmodl reads `SUFFIX nothing` as no mechanism at all".to_owned(),
+        });
+    }
     if dialect == Dialect::Neuron && new_name.len() > NEURON_NAME_LENGTH_LIMIT {
         return Err(RenameError::NewNameRefused {
             name: new_name.to_owned(),
@@ -199,7 +206,11 @@ fn check_the_new_name_reads_back(
     }) {
         return Err(refused(error.message.clone()));
     }
-    if let Some(error) = reparsed.diagnostics.iter().find(|d| breaks_the_tree(d)) {
+    if let Some(error) = reparsed
+        .diagnostics
+        .iter()
+        .find(|diagnostic| breaks_the_tree(diagnostic))
+    {
         return Err(refused(error.message.clone()));
     }
     let declared = mechanism_facts(&reparsed.file)

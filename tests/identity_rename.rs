@@ -22,7 +22,9 @@ use glia::identity::name::{
     arbor_catalogue_name, find_name_collisions, ModName, NameError, NamePart, Simulator,
     NEURON_NAME_LENGTH_LIMIT,
 };
-use glia::identity::rename::{rename, NameChange, RenameError, RenameWarningKind, Renamed};
+use glia::identity::rename::{
+    rename, rename_with_implicit_name, NameChange, RenameError, RenameWarningKind, Renamed,
+};
 use glia::syntax::{parse, Dialect};
 
 const CORPUS_INSTRUCTIONS: &str = "run `python3 tools/fetch-corpus.py` first";
@@ -682,6 +684,24 @@ INCLUDE \"other.inc\"\n";
     assert!(renamed.warnings.iter().any(|warning| warning.kind
         == RenameWarningKind::IncludedFileNotExamined
         && warning.span.text(&renamed.text) == "\"other.inc\""));
+
+    // Without a statement nocmodl names the mechanism after the file; mentions of that name are reported too.
+    let unnamed =
+        b"NEURON { RANGE g }\nPARAMETER { g = 1 }\nVERBATIM\nextern double g_leak;\nENDVERBATIM\n";
+    let renamed = rename_with_implicit_name(
+        unnamed,
+        &parse(unnamed, Dialect::Neuron),
+        Dialect::Neuron,
+        "glia__p__leak__0",
+        Some("leak"),
+    )
+    .expect("renames");
+    let mentioned: Vec<String> = renamed
+        .warnings
+        .iter()
+        .map(|warning| warning.span.text(&renamed.text).into_owned())
+        .collect();
+    assert_eq!(mentioned, ["g_leak"]);
 
     let nothing = b"NEURON { SUFFIX nothing }\nFUNCTION f() { f = 1 }\n";
     let renamed = rename(

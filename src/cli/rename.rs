@@ -14,7 +14,7 @@ use super::exit;
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{human, FileReport};
 use crate::identity::name::ModName;
-use crate::identity::rename::{rename, NameChange, RenameError, Renamed};
+use crate::identity::rename::{rename_with_implicit_name, NameChange, RenameError, Renamed};
 use crate::syntax::{parse, Dialect};
 
 #[derive(Args, Debug)]
@@ -69,7 +69,18 @@ pub fn run(arguments: &RenameArguments) -> ExitCode {
         }
     };
     let parse_result = parse(&source, dialect);
-    let renamed = match rename(&source, &parse_result, dialect, &new_name) {
+    // Without a mechanism statement nocmodl names the mechanism after the file.
+    let implicit_name = arguments
+        .file
+        .file_stem()
+        .map(|stem| stem.to_string_lossy());
+    let renamed = match rename_with_implicit_name(
+        &source,
+        &parse_result,
+        dialect,
+        &new_name,
+        implicit_name.as_deref(),
+    ) {
         Ok(renamed) => renamed,
         Err(RenameError::SyntaxErrors { diagnostics }) => {
             let report = FileReport {

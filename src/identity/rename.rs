@@ -124,6 +124,18 @@ pub fn rename(
     dialect: Dialect,
     new_name: &str,
 ) -> Result<Renamed, RenameError> {
+    rename_with_implicit_name(source, parse_result, dialect, new_name, None)
+}
+
+/// [`rename`], knowing the name nocmodl gives a file without a mechanism statement (its file stem), so that a
+/// VERBATIM block mentioning it is reported when a statement is inserted.
+pub fn rename_with_implicit_name(
+    source: &[u8],
+    parse_result: &Parse,
+    dialect: Dialect,
+    new_name: &str,
+    implicit_name: Option<&str>,
+) -> Result<Renamed, RenameError> {
     let syntax_errors: Vec<Diagnostic> = parse_result
         .diagnostics
         .iter()
@@ -146,7 +158,7 @@ pub fn rename(
             declaration.name.span,
             new_name,
         ),
-        None => insert_declaration(source, parse_result, &facts, new_name),
+        None => insert_declaration(source, parse_result, &facts, new_name, implicit_name),
     };
     check_the_new_name_reads_back(&renamed, dialect, new_name)?;
     Ok(renamed)
@@ -253,11 +265,34 @@ fn replace_name(
             ),
         });
     }
-    let unchanged = old_name == new_name.as_bytes();
-    for verbatim in facts.verbatim_blocks.iter().filter(|_| !unchanged) {
-        for mention in mentions_of_name(source, *verbatim, &old_name) {
-            let identifier = String::from_utf8_lossy(mention.slice(source)).into_owned();
-            let old = String::from_utf8_lossy(&old_name);
+    if old_name != new_name.as_bytes() {
+        warnings.extend(verbatim_warnings(source, facts, &old_name, shift));
+    }
+    warnings.extend(include_warnings(facts, shift));
+    Renamed {
+        text,
+        change: NameChange::Replaced {
+            kind,
+            old_name,
+            old_span,
+            new_span,
+        },
+        warnings,
+    }
+}
+
+/// A warning for each identifier in a VERBATIM block that depends on `old_name`, as spans shifted into the output.
+fn verbatim_warnings(
+    source: &[u8],
+    facts: &MechanismFacts,
+    old_name: &[u8],
+    shift: impl Fn(Span) -> Span,
+) -> Vec<RenameWarning> {
+    let old = String::from_utf8_lossy(old_name);
+    let mut warnings = Vec::new();
+    for verbatim in &facts.verbatim_blocks {
+        for mention in mentions_of_name(source, *verbatim, old_name) {
+            let identifier = mention.text(source);
             let message = if identifier == old {
                 format!("this VERBATIM block names the old mechanism `{old}`; its C code is not renamed")
             } else {
@@ -273,17 +308,7 @@ fn replace_name(
             });
         }
     }
-    warnings.extend(include_warnings(facts, shift));
-    Renamed {
-        text,
-        change: NameChange::Replaced {
-            kind,
-            old_name,
-            old_span,
-            new_span,
-        },
-        warnings,
-    }
+    warnings
 }
 
 /// Where `span` of the source lies in the output, after `edit` was replaced by `replacement_length` bytes.
@@ -430,6 +455,7 @@ fn insert_declaration(
     parse_result: &Parse,
     facts: &MechanismFacts,
     new_name: &str,
+    implicit_name: Option<&str>,
 ) -> Renamed {
     let kind = guessed_kind(facts);
     let line_ending = line_ending_of(source);
@@ -453,6 +479,16 @@ fn insert_declaration(
     let name_start = at + name_offset;
     let insertion = Span::empty_at(at);
     let shift = |span: Span| shift_after_edit(span, insertion, inserted_text.len());
+    let mut warnings = Vec::new();
+    if let Some(implicit_name) = implicit_name.filter(|implicit_name| *implicit_name != new_name) {
+        warnings.extend(verbatim_warnings(
+            source,
+            facts,
+            implicit_name.as_bytes(),
+            shift,
+        ));
+    }
+    warnings.extend(include_warnings(facts, shift));
     Renamed {
         text,
         change: NameChange::Inserted {
@@ -461,7 +497,7 @@ fn insert_declaration(
             inserted: Span::new(at, at + inserted_text.len()),
             new_span: Span::new(name_start, name_start + new_name.len()),
         },
-        warnings: include_warnings(facts, shift),
+        warnings,
     }
 }
 

@@ -615,6 +615,14 @@ fn insertions_are_placed_and_indented_like_the_file() {
         "NEURON {\n    SUFFIX x\n}\n\nPARAMETER { g = 1 }\n",
     );
     check(b"NEURON {}\n", "NEURON {\n    SUFFIX x\n}\n");
+    // A COMMENT block after `{` (Arbor reads it there): the statement goes after the whole block.
+    let source = b"NEURON { COMMENT\nabout\nENDCOMMENT\n  RANGE g\n}\n";
+    let renamed =
+        rename(source, &parse(source, Dialect::Arbor), Dialect::Arbor, "x").expect("renames");
+    assert_eq!(
+        String::from_utf8_lossy(&renamed.text),
+        "NEURON { COMMENT\nabout\nENDCOMMENT\n  SUFFIX x\n  RANGE g\n}\n"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -539,8 +539,7 @@ fn statement_insertion(
     let token_here = parse_result
         .tokens
         .iter()
-        .find(|token| token.span.start as usize == at)
-        .map(|token| token.kind);
+        .find(|token| token.span.start as usize == at);
     let mut inserted = Vec::new();
     inserted.extend_from_slice(line_ending);
     inserted.extend_from_slice(indentation);
@@ -551,12 +550,11 @@ fn statement_insertion(
         // `{` ends its line: insert right after it (trailing spaces stay where they are).
         return (open_brace_end, inserted, name_offset);
     }
-    if matches!(
-        token_here,
-        Some(TokenKind::LineComment | TokenKind::CommentBlock)
-    ) {
-        // `{ : comment` — the statement goes on the next line, the comment stays with `{`.
-        let line_end = after_line_ending(source, at);
+    if let Some(comment) = token_here
+        .filter(|token| matches!(token.kind, TokenKind::LineComment | TokenKind::CommentBlock))
+    {
+        // `{ : comment` — the statement goes on the line after the comment, the comment stays with `{`.
+        let line_end = after_line_ending(source, comment.span.end as usize);
         let before_break = source[..line_end]
             .iter()
             .rposition(|&byte| !is_line_break(byte))
@@ -566,7 +564,7 @@ fn statement_insertion(
     }
     // Code follows `{` on the same line: the statement gets its own line and the code moves to the next.
     inserted.extend_from_slice(line_ending);
-    if token_here == Some(TokenKind::RightBrace) {
+    if token_here.map(|token| token.kind) == Some(TokenKind::RightBrace) {
         inserted.extend_from_slice(neuron_line_indentation);
     } else {
         inserted.extend_from_slice(indentation);

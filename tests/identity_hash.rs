@@ -7,7 +7,7 @@
 //! - each has the same semantic hash as the original, and
 //! - nocmodl's C++ for it equals the C++ for the original, once these lines are dropped from both: the source text
 //!   that nocmodl embeds (`nmodl_file_text`, comments included), the lines that name the file (its path, and the
-//!   runtime error messages that give a line number in it); and the TITLE's trailing spaces are trimmed in the
+//!   runtime error messages that give a line number in it and quote that source line, indentation included); and the TITLE's trailing spaces are trimmed in the
 //!   `modelname` line (nocmodl keeps them; the variable is unused, the hash ignores them).
 //!
 //! VERBATIM blocks are raw C and stay untouched except for line ends (the hash keeps their bytes). Then variants
@@ -15,7 +15,9 @@
 //! file) must each change the hash. nocmodl runs as `nrnivmodl` runs it: `nocmodl X.mod -o OUT`, with `MODLUNIT`
 //! set, in a temporary copy of the file's folder (for INCLUDEs), two files at a time.
 //!
-//! A snapshot of the hashes of fixed inputs guards the format: a change there invalidates every build cache.
+//! A test with a synthetic INCLUDE (the corpus has none) checks the same for an included file, and that nocmodl
+//! does read it. A snapshot of the hashes of fixed inputs guards the format: a change there invalidates every build
+//! cache. The `glia hash` command is tested for its output and exit statuses.
 
 mod common;
 
@@ -585,4 +587,51 @@ fn glia_hash_reports_missing_includes_syntax_errors_and_unreadable_files() {
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("cannot read absent.mod"), "{stderr}");
     assert!(stdout.contains("  good.mod"), "{stdout}");
+}
+
+/// An INCLUDEd file counts by its own semantic hash: its comments and layout change neither the hash nor
+/// nocmodl's C++, its tokens change both.
+#[test]
+fn included_files_count_by_content_like_nocmodl_reads_them() {
+    let nocmodl = Nocmodl::locate();
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let main = concat!(
+        "NEURON { SUFFIX incl  NONSPECIFIC_CURRENT i  RANGE g, e }\n",
+        "INCLUDE \"params.inc\"\n",
+        "ASSIGNED { v (mV) i (mA/cm2) }\n",
+        "BREAKPOINT { i = g*(v - e) }\n",
+    );
+    let included =
+        ": parameters\nPARAMETER {\n    g = 0.001 (S/cm2) : conductance\n    e = -70 (mV)\n}\n";
+    fs::write(folder.path().join("main.mod"), main).expect("write");
+    let translate_with = |included_text: &[u8], output_name: &str| {
+        fs::write(folder.path().join("params.inc"), included_text).expect("write");
+        let hash = hash_of(main.as_bytes(), folder.path());
+        let cpp = nocmodl
+            .translate(folder.path(), "main.mod", output_name)
+            .map(|cpp| comparable_cpp(&cpp, "main.mod"));
+        (hash, cpp)
+    };
+    let (original_hash, original_cpp) = translate_with(included.as_bytes(), "original");
+    let original_cpp = original_cpp.expect("nocmodl accepts the original");
+    for (index, (description, variant)) in
+        layout_variants(included.as_bytes()).into_iter().enumerate()
+    {
+        let (hash, cpp) = translate_with(&variant, &format!("layout{index}"));
+        assert_eq!(hash, original_hash, "{description}");
+        let cpp = cpp.unwrap_or_else(|message| panic!("{description}: nocmodl rejects: {message}"));
+        assert!(
+            cpp == original_cpp,
+            "{description}: {}",
+            first_difference(&original_cpp, &cpp)
+        );
+    }
+    let changed = included.replace("0.001", "0.002");
+    let (hash, cpp) = translate_with(changed.as_bytes(), "changed");
+    assert_ne!(hash, original_hash);
+    assert_ne!(
+        cpp.expect("nocmodl accepts the change"),
+        original_cpp,
+        "nocmodl reads the INCLUDE"
+    );
 }

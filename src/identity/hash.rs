@@ -34,8 +34,10 @@
 //!   text, and trailing spaces do not, as everywhere else.
 //! - Units (`(mV)`), strings and ontology identifiers count with their exact bytes, inner spaces included.
 //! - What nocmodl writes that a comment or layout change does alter, and the hash ignores: the whole source text,
-//!   comments included, that it embeds in the C++ (`nmodl_file_text`, shown by NEURON's help), and the line numbers
-//!   in its runtime error messages. A library built from a file whose comments changed still embeds the old text.
+//!   comments included, that it embeds in the C++ (`nmodl_file_text`, shown by NEURON's help), and its runtime
+//!   error messages, which give a line number and quote that line, indentation included (`at line 46 in file
+//!   X.mod:\n    SOLVE states`). A library built from a file whose comments changed still embeds the old text and
+//!   old line numbers; the oracle test (`tests/identity_hash.rs`) checks that nothing else in the C++ differs.
 //! - A file with syntax errors still has a hash (the tokens are there); reporting the errors is the caller's job.
 
 use std::fmt;

@@ -78,6 +78,12 @@ fn glia_check_agrees_with_nocmodl_and_modcc_on_the_real_corpus() {
         "glia check disagrees with the real compilers:\n{report}"
     );
     println!("{report}");
+    let (lint_report, lint_false_alarms) = summarize_lint(&outcomes);
+    println!("{lint_report}");
+    assert_eq!(
+        lint_false_alarms, 0,
+        "glia lint reports errors in files the compiler accepts, or misses a syntax rejection:\n{lint_report}"
+    );
 }
 
 /// The compilers used as oracles, and the binary under test.
@@ -193,6 +199,8 @@ impl GliaVerdict {
 struct FileOutcome {
     relative_path: String,
     compilers: [(CompilerVerdict, GliaVerdict); 2],
+    /// `glia lint` in the compiler's dialect, per compiler.
+    lint: [GliaVerdict; 2],
 }
 
 /// Runs both compilers and both `glia check` dialects on one file.
@@ -263,9 +271,26 @@ fn examine_file(tools: &OracleTools, corpus_root: &Path, mod_file: &Path) -> Fil
         );
         (compiler_verdict, interpret_glia_check(&glia_run))
     });
+    let lint = Compiler::ALL.map(|compiler| {
+        let lint_run = run_process(
+            Command::new(&tools.glia)
+                .args([
+                    "lint",
+                    "--dialect",
+                    compiler.glia_dialect(),
+                    "--format",
+                    "json",
+                ])
+                .arg(mod_file),
+            scratch.path(),
+            "lint",
+        );
+        interpret_glia_check(&lint_run)
+    });
     FileOutcome {
         relative_path,
         compilers,
+        lint,
     }
 }
 
@@ -567,4 +592,67 @@ fn summarize(outcomes: &[FileOutcome]) -> (String, usize) {
         .unwrap();
     }
     (report, disagreement_count)
+}
+
+/// The `glia lint` verdict against each compiler: a confusion matrix (rows: what the compiler did; columns: whether
+/// lint reports an error), the agreement, and the files where they differ. A lint error on a file the compiler
+/// accepts, or none on a syntax rejection, is a false alarm (asserted); a semantic rejection lint does not predict
+/// yet is listed, not asserted.
+fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize) {
+    let mut report = String::from(
+        "glia lint against the compilers (rows: compiler; columns: lint clean / lint error)\n",
+    );
+    let mut false_alarms = 0;
+    let mut differences = String::new();
+    for (compiler_index, compiler) in Compiler::ALL.into_iter().enumerate() {
+        // [accepted, rejected for syntax, rejected for semantics] x [clean, error]
+        let mut matrix = [[0usize; 2]; 3];
+        for outcome in outcomes {
+            let (compiler_verdict, _) = &outcome.compilers[compiler_index];
+            let lint_verdict = &outcome.lint[compiler_index];
+            let row = match compiler_verdict {
+                CompilerVerdict::Accepted => 0,
+                CompilerVerdict::RejectedForSyntax(_) => 1,
+                CompilerVerdict::RejectedForSemantics(_) => 2,
+                CompilerVerdict::Failed(_) => continue,
+            };
+            let column = usize::from(!matches!(lint_verdict, GliaVerdict::NoError));
+            matrix[row][column] += 1;
+            let agrees = (row == 0) == (column == 0);
+            if !agrees {
+                if row < 2 || matches!(lint_verdict, GliaVerdict::Broken(_)) {
+                    false_alarms += 1;
+                }
+                writeln!(
+                    differences,
+                    "  {} ({}): {} / lint: {}",
+                    outcome.relative_path,
+                    compiler.name(),
+                    compiler_verdict.describe(),
+                    lint_verdict.describe()
+                )
+                .unwrap();
+            }
+        }
+        let total: usize = matrix.iter().flatten().sum();
+        let agreeing = matrix[0][0] + matrix[1][1] + matrix[2][1];
+        writeln!(
+            report,
+            "{:<8} accepted {:>4} / {:>4}   rejected (syntax) {:>4} / {:>4}   rejected (semantic) {:>4} / {:>4}   agreement {}/{} = {:.1}%",
+            compiler.name(),
+            matrix[0][0],
+            matrix[0][1],
+            matrix[1][0],
+            matrix[1][1],
+            matrix[2][0],
+            matrix[2][1],
+            agreeing,
+            total,
+            100.0 * agreeing as f64 / total.max(1) as f64
+        )
+        .unwrap();
+    }
+    report.push_str("files where lint and the compiler differ:\n");
+    report.push_str(&differences);
+    (report, false_alarms)
 }

@@ -4,7 +4,9 @@ mod check;
 mod hash;
 pub mod inputs;
 mod inspect;
+mod lint;
 mod rename;
+mod report;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,10 @@ pub struct Cli {
 enum Command {
     /// Check the syntax of mod files (files or directories, searched recursively for `*.mod`).
     Check(check::CheckArguments),
+    /// Find what nocmodl and modcc will reject, syntax and beyond (for CI and before publishing).
+    Lint(lint::LintArguments),
+    /// Explain a lint rule (`glia rule A101`), or list them all (`glia rule --all`).
+    Rule(lint::RuleArguments),
     /// Print what each mod file declares: mechanism kind and name, dialect, ions, ranges, parameters, states.
     Inspect(inspect::InspectArguments),
     /// Rename a mechanism to the glia scheme `glia__<pkg>__<asset>__<variant>`, changing only the name token.
@@ -70,6 +76,8 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(arguments) => check::run(&arguments),
+        Command::Lint(arguments) => lint::run(&arguments),
+        Command::Rule(arguments) => lint::run_rule(&arguments),
         Command::Inspect(arguments) => inspect::run(&arguments),
         Command::Rename(arguments) => rename::run(&arguments),
         Command::Hash(arguments) => hash::run(&arguments),

@@ -20,6 +20,8 @@ pub struct JsonDiagnostic {
     pub label: String,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// The lint rule's code, when a rule made the finding.
+    pub rule: Option<&'static str>,
 }
 
 /// Converts every diagnostic of `report`.
@@ -46,6 +48,10 @@ pub fn to_json(report: &FileReport<'_>) -> Vec<JsonDiagnostic> {
                 label: diagnostic.primary.message.clone(),
                 notes: diagnostic.notes.clone(),
                 help: diagnostic.help.clone(),
+                rule: match diagnostic.code {
+                    super::Code::Rule(code) => Some(code),
+                    _ => None,
+                },
             }
         })
         .collect()

@@ -1,8 +1,10 @@
-//! The one diagnostic model of the project, and its renderers: [`human`] (ariadne) and [`json`].
+//! The one diagnostic model of the project, and its renderers: [`human`] (ariadne), [`json`], and [`ci`]
+//! (GitHub workflow commands, concise lines).
 //!
 //! Everything the tool reports — syntax errors, dialect problems, later lint findings and compiler errors — is a
 //! [`Diagnostic`] with byte spans; line and column numbers are computed only when rendering ([`line_index`]).
 
+pub mod ci;
 pub mod human;
 pub mod json;
 pub mod line_index;
@@ -45,6 +47,8 @@ pub enum Code {
     NotInDialect,
     /// A file that could not be read.
     Io,
+    /// A lint rule's finding; the code is the rule's (see `glia rule --all`).
+    Rule(&'static str),
 }
 
 impl Code {
@@ -57,6 +61,7 @@ impl Code {
             Code::NestingTooDeep => "E005",
             Code::NotInDialect => "E006",
             Code::Io => "E900",
+            Code::Rule(code) => code,
         }
     }
 }

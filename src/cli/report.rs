@@ -1,0 +1,171 @@
+//! Running a diagnostics-producing pass over many files in parallel and printing what it found: the shared body of
+//! `glia check` and `glia lint`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use rayon::prelude::*;
+
+use super::exit;
+use super::inputs::{collect_mod_files, InputError};
+use crate::diagnostics::{ci, human, json, Diagnostic, FileReport};
+use crate::syntax::Dialect;
+
+/// How diagnostics are printed.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiagnosticFormat {
+    /// Rich reports with the source (ariadne).
+    Human,
+    /// One JSON array of diagnostics.
+    Json,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// One line per diagnostic: `file:line:col: severity[CODE] message`.
+    Concise,
+}
+
+struct ReportedFile {
+    display: String,
+    source: Vec<u8>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the mod files under `paths`, runs `pass` on each for each dialect, prints the diagnostics in `format`, and
+/// returns the exit status: 2 when a path could not be read, else 1 when any error was found, else 0.
+pub fn run_pass(
+    paths: &[PathBuf],
+    dialects: &[Dialect],
+    format: DiagnosticFormat,
+    pass: &(dyn Fn(&[u8], Dialect) -> Vec<Diagnostic> + Sync),
+) -> ExitCode {
+    let (files, mut input_errors) = collect_mod_files(paths);
+    let results: Vec<Result<ReportedFile, InputError>> = files
+        .par_iter()
+        .map(|file| match std::fs::read(&file.path) {
+            Ok(source) => {
+                let mut diagnostics = Vec::new();
+                for &dialect in dialects {
+                    let mut found = pass(&source, dialect);
+                    if dialects.len() > 1 {
+                        for diagnostic in &mut found {
+                            diagnostic.message =
+                                format!("[{}] {}", dialect.name(), diagnostic.message);
+                        }
+                    }
+                    diagnostics.extend(found);
+                }
+                diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+                Ok(ReportedFile {
+                    display: file.display.clone(),
+                    source,
+                    diagnostics,
+                })
+            }
+            Err(error) => Err(InputError {
+                path: file.path.clone(),
+                message: error.to_string(),
+            }),
+        })
+        .collect();
+    let mut reported = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(file) => reported.push(file),
+            Err(error) => input_errors.push(error),
+        }
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match format {
+        DiagnosticFormat::Json => {
+            let all: Vec<json::JsonDiagnostic> = reported
+                .iter()
+                .flat_map(|file| json::to_json(&report(file)))
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &all)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+        DiagnosticFormat::Human => {
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            reported
+                .iter()
+                .try_for_each(|file| human::render(&report(file), colour, &mut out))
+        }
+        DiagnosticFormat::Github => reported
+            .iter()
+            .try_for_each(|file| out.write_all(ci::github(&report(file)).as_bytes())),
+        DiagnosticFormat::Concise => reported
+            .iter()
+            .try_for_each(|file| out.write_all(ci::concise(&report(file)).as_bytes())),
+    };
+    if let Err(error) = written {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("glia: cannot write output: {error}");
+            return ExitCode::from(exit::USAGE_OR_IO);
+        }
+    }
+    for error in &input_errors {
+        eprintln!(
+            "glia: cannot read {}: {}",
+            error.path.display(),
+            error.message
+        );
+    }
+
+    let count = |errors: bool| -> usize {
+        reported
+            .iter()
+            .map(|file| {
+                file.diagnostics
+                    .iter()
+                    .filter(|d| d.is_error() == errors)
+                    .count()
+            })
+            .sum()
+    };
+    let (error_count, warning_count) = (count(true), count(false));
+    if format == DiagnosticFormat::Human {
+        let files_with_errors = reported
+            .iter()
+            .filter(|file| file.diagnostics.iter().any(Diagnostic::is_error))
+            .count();
+        eprintln!(
+            "checked {} file{}: {} error{} in {} file{}, {} warning{}",
+            reported.len(),
+            plural(reported.len()),
+            error_count,
+            plural(error_count),
+            files_with_errors,
+            plural(files_with_errors),
+            warning_count,
+            plural(warning_count),
+        );
+    }
+    if !input_errors.is_empty() {
+        ExitCode::from(exit::USAGE_OR_IO)
+    } else if error_count > 0 {
+        ExitCode::from(exit::FOUND_PROBLEMS)
+    } else {
+        ExitCode::from(exit::CLEAN)
+    }
+}
+
+fn report(file: &ReportedFile) -> FileReport<'_> {
+    FileReport {
+        path: &file.display,
+        source: &file.source,
+        diagnostics: &file.diagnostics,
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,144 @@
+//! Lint: rules that predict what nocmodl and modcc reject beyond syntax, each in its own file with a stable code,
+//! registered in [`RULES`]. `lint` runs the front end's checks (syntax and dialect) and then every rule that
+//! applies to the dialect.
+//!
+//! Codes: `N1xx` are errors nocmodl (NEURON) gives, `A1xx` errors modcc (Arbor) gives.
+
+mod builtin_declared_in_assigned;
+mod ion_variable_declared_constant;
+mod ion_variable_declared_in_assigned;
+mod nonspecific_current_declared_in_assigned;
+mod variable_and_function;
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::semantics::mechanism::{mechanism_facts, MechanismFacts};
+use crate::span::Span;
+use crate::syntax::ast::{Declaration, DeclarationBlock, ItemKind};
+use crate::syntax::{parse, Dialect, Parse};
+
+/// What a rule sees.
+pub struct LintContext<'a> {
+    pub source: &'a [u8],
+    pub parse: &'a Parse,
+    pub facts: &'a MechanismFacts,
+    pub dialect: Dialect,
+}
+
+impl LintContext<'_> {
+    pub fn text(&self, span: Span) -> std::borrow::Cow<'_, str> {
+        span.text(self.source)
+    }
+
+    /// Every declaration in the file's `block` blocks, in source order.
+    pub fn declarations_in(&self, block: DeclarationBlock) -> impl Iterator<Item = &Declaration> {
+        self.parse
+            .file
+            .items
+            .iter()
+            .flat_map(move |item| match &item.kind {
+                ItemKind::Declarations {
+                    block: item_block,
+                    declarations,
+                } if *item_block == block => declarations.as_slice(),
+                _ => &[],
+            })
+    }
+
+    /// The bytes of every variable named in a USEION statement's READ or WRITE list.
+    pub fn ion_variables(&self) -> Vec<&[u8]> {
+        self.facts
+            .ions
+            .iter()
+            .flat_map(|ion| ion.read.iter().chain(&ion.write))
+            .map(|name| name.span.slice(self.source))
+            .collect()
+    }
+}
+
+/// One lint rule.
+pub struct Rule {
+    /// Stable code, e.g. `A101`.
+    pub code: &'static str,
+    /// Short kebab-case name.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// The dialects whose compiler the rule speaks for.
+    pub dialects: &'static [Dialect],
+    /// Markdown with the sections What it does / Why it matters / Example / Fix.
+    pub documentation: &'static str,
+    pub check: fn(&LintContext<'_>, &Rule) -> Vec<Diagnostic>,
+}
+
+impl Rule {
+    /// A finding of this rule at `span`.
+    pub fn finding(&self, message: String, span: Span, label: String) -> Diagnostic {
+        let mut diagnostic = Diagnostic::error(Code::Rule(self.code), message, span, label);
+        diagnostic.severity = self.severity;
+        diagnostic
+    }
+}
+
+/// Every rule, by code.
+pub static RULES: &[&Rule] = &[
+    &builtin_declared_in_assigned::RULE,
+    &ion_variable_declared_in_assigned::RULE,
+    &nonspecific_current_declared_in_assigned::RULE,
+    &ion_variable_declared_constant::RULE,
+    &variable_and_function::RULE,
+];
+
+/// The rule with `code`, if any.
+pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|rule| rule.code.eq_ignore_ascii_case(code))
+}
+
+/// Every finding for `source` in `dialect`: syntax and dialect diagnostics, then the rules' findings, in source
+/// order. The rules run only on files that parse without errors (their facts would be guesses otherwise).
+pub fn lint(source: &[u8], dialect: Dialect) -> Vec<Diagnostic> {
+    let parse = parse(source, dialect);
+    let mut diagnostics = parse.diagnostics.clone();
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let facts = mechanism_facts(&parse.file);
+        let context = LintContext {
+            source,
+            parse: &parse,
+            facts: &facts,
+            dialect,
+        };
+        for rule in RULES.iter().filter(|rule| rule.dialects.contains(&dialect)) {
+            diagnostics.extend((rule.check)(&context, rule));
+        }
+    }
+    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_documented() {
+        let mut codes: Vec<&str> = RULES.iter().map(|rule| rule.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), RULES.len());
+        for rule in RULES {
+            for section in [
+                "## What it does",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
+                assert!(
+                    rule.documentation.contains(section),
+                    "{} lacks {section}",
+                    rule.code
+                );
+            }
+        }
+    }
+}

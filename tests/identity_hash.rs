@@ -583,6 +583,20 @@ fn glia_hash_reports_missing_includes_syntax_errors_and_unreadable_files() {
     );
     assert!(stderr.contains("syntax error"), "{stderr}");
 
+    fs::write(folder.path().join("bad.inc"), "PARAMETER { x = }\n").expect("write");
+    fs::write(
+        folder.path().join("uses_bad.mod"),
+        "INCLUDE \"bad.inc\"\nNEURON { SUFFIX b }\n",
+    )
+    .expect("write");
+    let (status, stdout, stderr) = run_glia_hash(folder.path(), &["uses_bad.mod"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stdout.contains("  uses_bad.mod"), "{stdout}");
+    assert!(
+        stderr.contains("INCLUDE \"bad.inc\" has 1 syntax error"),
+        "{stderr}"
+    );
+
     let (status, stdout, stderr) = run_glia_hash(folder.path(), &["absent.mod", "good.mod"]);
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("cannot read absent.mod"), "{stderr}");

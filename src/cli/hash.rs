@@ -4,8 +4,9 @@
 //! folder of the file being hashed, then the current folder, then `../`, then each folder of `MODL_INCLUDE`
 //! (separated by `:`). Exit status:
 //! - 0: every file hashed, no syntax error;
-//! - 1: a file has syntax errors (its hash is still printed, the errors go to stderr: a hash is no promise that the
-//!   file compiles) or an INCLUDE cannot be resolved (no hash for that file; the message names the INCLUDE);
+//! - 1: a file or a file it INCLUDEs has syntax errors (its hash is still printed, the errors go to stderr: a hash
+//!   is no promise that the file compiles) or an INCLUDE cannot be resolved (no hash for that file; the message
+//!   names the INCLUDE with its line and column);
 //! - 2: a path cannot be read (the other files are still hashed).
 
 use std::io::{IsTerminal, Write};
@@ -20,7 +21,7 @@ use super::inputs::{collect_mod_files, InputError};
 use super::{exit, DialectArgument};
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{human, Diagnostic, FileReport};
-use crate::identity::hash::{semantic_hash, HashError, SemanticHash};
+use crate::identity::hash::{semantic_hash_and_includes, HashError, IncludedFile, SemanticHash};
 use crate::syntax::{parse, Dialect};
 
 #[derive(Args, Debug)]
@@ -50,6 +51,7 @@ enum FileOutcome {
         hash: SemanticHash,
         source: Vec<u8>,
         syntax_errors: Vec<Diagnostic>,
+        included: Vec<IncludedFile>,
     },
     IncludeFailed {
         display: String,
@@ -92,6 +94,7 @@ pub fn run(arguments: &HashArguments) -> ExitCode {
                 hash,
                 source,
                 syntax_errors,
+                included,
             } => {
                 if !syntax_errors.is_empty() {
                     found_problems = true;
@@ -105,6 +108,21 @@ pub fn run(arguments: &HashArguments) -> ExitCode {
                         "glia hash: warning: {display} has {} syntax error{}; its hash is printed anyway",
                         syntax_errors.len(),
                         if syntax_errors.len() == 1 { "" } else { "s" }
+                    );
+                }
+                for file in included.iter().filter(|file| file.syntax_error_count > 0) {
+                    found_problems = true;
+                    let chain: Vec<String> = file
+                        .chain
+                        .iter()
+                        .map(|name| format!("\"{name}\""))
+                        .collect();
+                    eprintln!(
+                        "glia hash: warning: {display}: INCLUDE {} has {} syntax error{} (run `glia check` on it); \
+                         the hash of {display} is printed anyway",
+                        chain.join(" -> "),
+                        file.syntax_error_count,
+                        if file.syntax_error_count == 1 { "" } else { "s" }
                     );
                 }
                 hashed.push((display.as_str(), *hash));
@@ -189,8 +207,8 @@ fn hash_file(path: &Path, display: &str, dialect: Dialect) -> FileOutcome {
     let parsed = parse(&source, dialect);
     let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut resolve = |name: &str| read_include(&folder, name);
-    match semantic_hash(&source, &parsed, dialect, &mut resolve) {
-        Ok(hash) => FileOutcome::Hashed {
+    match semantic_hash_and_includes(&source, &parsed, dialect, &mut resolve) {
+        Ok((hash, included)) => FileOutcome::Hashed {
             display: display.to_string(),
             hash,
             syntax_errors: parsed
@@ -199,6 +217,7 @@ fn hash_file(path: &Path, display: &str, dialect: Dialect) -> FileOutcome {
                 .filter(Diagnostic::is_error)
                 .collect(),
             source,
+            included,
         },
         Err(error) => FileOutcome::IncludeFailed {
             display: display.to_string(),

@@ -135,7 +135,43 @@ pub fn semantic_hash(
     dialect: Dialect,
     resolve_include: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
 ) -> Result<SemanticHash, HashError> {
-    hash_with_chain(source, parse, dialect, resolve_include, &mut Vec::new())
+    semantic_hash_and_includes(source, parse, dialect, resolve_include).map(|(hash, _)| hash)
+}
+
+/// A file reached through INCLUDEs while hashing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncludedFile {
+    /// The INCLUDE names from the hashed file down to this one.
+    pub chain: Vec<String>,
+    pub hash: SemanticHash,
+    /// How many errors parsing it in the dialect gave (it is hashed anyway).
+    pub syntax_error_count: usize,
+}
+
+/// [`semantic_hash`], and every file reached through INCLUDEs (each listed after the files it includes).
+pub fn semantic_hash_and_includes(
+    source: &[u8],
+    parse: &Parse,
+    dialect: Dialect,
+    resolve_include: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<(SemanticHash, Vec<IncludedFile>), HashError> {
+    let mut walk = IncludeWalk {
+        dialect,
+        resolve_include,
+        chain: Vec::new(),
+        included: Vec::new(),
+    };
+    let hash = hash_with_includes(source, parse, &mut walk)?;
+    Ok((hash, walk.included))
+}
+
+/// What the recursion over INCLUDEs carries.
+struct IncludeWalk<'r> {
+    dialect: Dialect,
+    resolve_include: &'r mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    /// The names of the INCLUDEs being hashed, outermost first.
+    chain: Vec<String>,
+    included: Vec<IncludedFile>,
 }
 
 /// Item tags. Token categories are tagged by what they are, not by `TokenKind`'s numbering, so adding a keyword to
@@ -169,13 +205,12 @@ impl FramedHasher {
     }
 }
 
-fn hash_with_chain(
+fn hash_with_includes(
     source: &[u8],
     parse: &Parse,
-    dialect: Dialect,
-    resolve_include: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-    include_chain: &mut Vec<String>,
+    walk: &mut IncludeWalk<'_>,
 ) -> Result<SemanticHash, HashError> {
+    let dialect = walk.dialect;
     let include_spans = mechanism_facts(&parse.file).includes;
     let mut hasher = FramedHasher(Sha256::new());
     hasher.item(tag::VERSION, FORMAT_VERSION);
@@ -200,8 +235,7 @@ fn hash_with_chain(
         line_break_since_last = false;
         hash_token(&mut hasher, token, source, dialect);
         if token.kind == TokenKind::String && include_spans.contains(&token.span) {
-            let included =
-                hash_included_file(token.span, source, dialect, resolve_include, include_chain)?;
+            let included = hash_included_file(token.span, source, walk)?;
             hasher.item(tag::INCLUDED_FILE, &included.0);
         }
     }
@@ -300,9 +334,7 @@ fn normalize_line_ends(text: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 fn hash_included_file(
     name_span: Span,
     source: &[u8],
-    dialect: Dialect,
-    resolve_include: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-    include_chain: &mut Vec<String>,
+    walk: &mut IncludeWalk<'_>,
 ) -> Result<SemanticHash, HashError> {
     let quoted = name_span.slice(source);
     let unquoted = quoted
@@ -310,34 +342,39 @@ fn hash_included_file(
         .and_then(|rest| rest.strip_suffix(b"\""))
         .unwrap_or(quoted);
     let name = String::from_utf8_lossy(unquoted).into_owned();
-    let in_top_file = include_chain.is_empty();
-    let mut chain = include_chain.clone();
+    let in_top_file = walk.chain.is_empty();
+    let mut chain = walk.chain.clone();
     chain.push(name.clone());
     // Spans of errors found in nested files point into those files until they reach the top-level INCLUDE, which
     // replaces them with its own.
     let span = name_span;
-    let result = if include_chain.contains(&name) {
+    let result = if walk.chain.contains(&name) {
         Err(HashError::IncludeCycle { span, chain })
-    } else if include_chain.len() >= MAXIMUM_INCLUDE_DEPTH {
+    } else if walk.chain.len() >= MAXIMUM_INCLUDE_DEPTH {
         Err(HashError::IncludeTooDeep { span, chain })
     } else {
-        match resolve_include(&name) {
+        match (walk.resolve_include)(&name) {
             Err(reason) => Err(HashError::IncludeNotFound {
                 span,
                 chain,
                 reason,
             }),
             Ok(included_source) => {
-                let included_parse = parse(&included_source, dialect);
-                include_chain.push(name);
-                let result = hash_with_chain(
-                    &included_source,
-                    &included_parse,
-                    dialect,
-                    resolve_include,
-                    include_chain,
-                );
-                include_chain.pop();
+                let included_parse = parse(&included_source, walk.dialect);
+                walk.chain.push(name);
+                let result = hash_with_includes(&included_source, &included_parse, walk);
+                walk.chain.pop();
+                if let Ok(hash) = result {
+                    walk.included.push(IncludedFile {
+                        chain,
+                        hash,
+                        syntax_error_count: included_parse
+                            .diagnostics
+                            .iter()
+                            .filter(|diagnostic| diagnostic.is_error())
+                            .count(),
+                    });
+                }
                 result
             }
         }
@@ -492,6 +529,36 @@ mod tests {
     }
 
     #[test]
+    fn included_files_are_listed_with_their_syntax_errors() {
+        let main = "INCLUDE \"units.inc\"\nNEURON { SUFFIX x }\n";
+        let files = HashMap::from([
+            ("units.inc", "INCLUDE \"deeper.inc\"\nPARAMETER { x = }\n"),
+            ("deeper.inc", "UNITS { (mV) = (millivolt) }\n"),
+        ]);
+        let parsed = parse(main.as_bytes(), Dialect::Neuron);
+        let (hash, included) =
+            semantic_hash_and_includes(main.as_bytes(), &parsed, Dialect::Neuron, &mut |name| {
+                Ok(files[name].as_bytes().to_vec())
+            })
+            .expect("resolvable");
+        assert_eq!(Ok(hash), hash_in(main, Dialect::Neuron, &files));
+        let summary: Vec<(Vec<String>, bool)> = included
+            .iter()
+            .map(|file| (file.chain.clone(), file.syntax_error_count > 0))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    vec!["units.inc".to_string(), "deeper.inc".to_string()],
+                    false
+                ),
+                (vec!["units.inc".to_string()], true),
+            ]
+        );
+    }
+
+    #[test]
     fn a_missing_include_names_the_top_level_include() {
         let main = "NEURON { SUFFIX x }\nINCLUDE \"a.inc\"\n";
         let include_span = Span::new(28, 35);
@@ -533,6 +600,35 @@ mod tests {
             hash_in(main, Dialect::Neuron, &itself),
             Err(HashError::IncludeCycle { .. })
         ));
+    }
+
+    #[test]
+    fn odd_inputs_hash_without_panicking() {
+        let inputs = [
+            "VERBATIM",
+            "VERBATIM\r",
+            "VERBATIM x ENDVERBATIM y",
+            "VERBATIM\nENDVERBATIM",
+            "NEURON { VERBATIM\n int x;\n",
+            "COMMENT\r\n",
+            "TITLE",
+            "TITLE \t \r\n",
+            "INCLUDE",
+            "INCLUDE \"",
+            "INCLUDE \"\"",
+            "\u{1a}trailing",
+            "\u{feff}NEURON {}",
+            "PARAMETER { x = 1 (mV",
+        ];
+        for input in inputs {
+            for dialect in [Dialect::Neuron, Dialect::Arbor] {
+                let _ = hash_in(input, dialect, &HashMap::from([("", "")]));
+            }
+        }
+        assert_ne!(
+            hash_in("VERBATIM x ENDVERBATIM y", Dialect::Arbor, &HashMap::new()),
+            hash_in("VERBATIM xy ENDVERBATIM y", Dialect::Arbor, &HashMap::new())
+        );
     }
 
     #[test]

@@ -183,7 +183,7 @@ fn check_reserved(span: Span, findings: &mut Findings<'_>) {
         let text = findings.text(span).into_owned();
         findings.refused(
             span,
-            format!("`{text}` is a builtin of modcc and cannot name a variable"),
+            format!("`{text}` is a builtin of modcc and cannot be used as a name"),
             Some("choose another name"),
         );
     }
@@ -261,6 +261,10 @@ fn check_neuron_statement(
     statement: &crate::syntax::ast::NeuronStatement,
     findings: &mut Findings<'_>,
 ) {
+    if let NeuronStatementKind::Mechanism { name, .. } = &statement.kind {
+        // modcc reads a builtin's name as a keyword, also where a mechanism's name should be.
+        check_reserved(name.span, findings);
+    }
     match &statement.kind {
         NeuronStatementKind::Mechanism {
             kind: MechanismKind::ArtificialCell,

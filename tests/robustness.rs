@@ -169,3 +169,15 @@ BREAKPOINT { g = g * 2 + exp(-g / 3) }\n";
     assert!(parse.file.items.len() > 100_000);
     assert_eq!(parse.tokens.last().unwrap().span.end as usize, source.len());
 }
+
+#[test]
+fn a_hundred_thousand_else_ifs_give_a_diagnostic() {
+    let mut source = b"INITIAL { if (x) { }".to_vec();
+    for _ in 0..100_000 {
+        source.extend_from_slice(b" else if (x) { }");
+    }
+    source.extend_from_slice(b" }\n");
+    let parse = parse(&source, Dialect::Neuron);
+    assert!(parse.diagnostics.iter().any(|d| d.code.as_str() == "E005"));
+    assert_sound(&source);
+}

@@ -3,22 +3,18 @@
 //! variables (`x`, `m'`, `a[i]`, `x@2`), calls (`exp(-v/10)`), strings (`printf("…")`) and parentheses.
 //!
 //! Expressions are the parser's hottest path (most tokens of a mod file are in them), so they are read by hand —
-//! precedence climbing over the token stream — inside one chumsky `custom` parser, instead of by one combinator per
-//! operator and atom, each of which would build and merge an error whenever it does not match. The errors and the
-//! recovery are the same as the combinators': a bad parenthesised expression is skipped to its `)` and reported,
-//! and the rest of the statement is read.
+//! precedence climbing over the token stream, called by the hand-written statements — instead of by one combinator
+//! per operator and atom, each of which would build and merge an error whenever it does not match. A bad
+//! parenthesised expression is reported and skipped to its `)`, and the rest of the statement is read.
 
 use chumsky::input::Checkpoint;
-use chumsky::prelude::*;
 
-use super::{Expected, Extra, ParserInput, ParserSpan, SyntaxError, SyntaxToken};
+use super::reader::{accept, expect, expect_after_operand, peek, unexpected, ExpressionInput};
+use super::{Expected, ParserInput, SyntaxError, SyntaxToken};
 use crate::span::Span;
 use crate::syntax::ast::{BinaryOperator, Expression, ExpressionKind, Name, UnaryOperator};
 use crate::syntax::token::TokenKind;
 use crate::syntax::MAXIMUM_NESTING;
-
-pub(crate) type ExpressionParser<'t> = Boxed<'t, 't, ParserInput<'t>, Expression, Extra<'t>>;
-type ExpressionInput<'t, 'p> = chumsky::input::InputRef<'t, 'p, ParserInput<'t>, Extra<'t>>;
 
 /// Binding power of the prefix operators: tighter than `*`, looser than `^`.
 const PREFIX_POWER: u8 = 11;
@@ -54,117 +50,37 @@ fn prefix_operator(kind: TokenKind) -> Option<UnaryOperator> {
     }
 }
 
-/// The expression grammar.
-pub(crate) fn expression_parser<'t>() -> ExpressionParser<'t> {
-    custom(|input| expression(input, 0)).boxed()
-}
-
-/// `name`, `m'`, `a[i]`, `x@2`: something that can be assigned to.
-pub(crate) fn variable<'t>() -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
-    custom(|input| name_or_call(input, false))
-}
-
-/// A name that starts a call `f(x)` or a variable `x`, `a[i]`, `x@2`.
-pub(crate) fn name_or_call_parser<'t>(
-) -> impl Parser<'t, ParserInput<'t>, Expression, Extra<'t>> + Clone {
-    custom(|input| name_or_call(input, true))
-}
-
-fn peek(input: &mut ExpressionInput<'_, '_>) -> Option<SyntaxToken> {
-    input.peek()
-}
-
-/// The error for `found` (the next token, or the end of the input) where one of `expected` should be.
-fn unexpected(
-    input: &mut ExpressionInput<'_, '_>,
-    expected: &[Expected],
-    found: Option<SyntaxToken>,
-) -> SyntaxError {
-    let span = match found {
-        Some(token) => ParserSpan::from(token.span.range()),
-        None => {
-            let here = input.cursor();
-            input.span_since(&here)
-        }
-    };
-    SyntaxError::expecting_any(expected, found.map(|token| token.kind), span)
-}
-
-/// Consumes a token of `kind`, or fails expecting it.
-fn expect(input: &mut ExpressionInput<'_, '_>, kind: TokenKind) -> Result<Span, SyntaxError> {
-    match peek(input) {
-        Some(token) if token.kind == kind => {
-            input.next();
-            Ok(token.span)
-        }
-        found => Err(unexpected(input, &[Expected::Token(kind)], found)),
-    }
-}
-
-/// Consumes the `kind` that closes a bracket after an operand; the error also says an operator could come.
-fn expect_after_operand(
-    input: &mut ExpressionInput<'_, '_>,
-    kind: TokenKind,
-) -> Result<Span, SyntaxError> {
-    match peek(input) {
-        Some(token) if token.kind == kind => {
-            input.next();
-            Ok(token.span)
-        }
-        found => {
-            let mut expected: Vec<Expected> = BINARY_OPERATORS
-                .iter()
-                .map(|&kind| Expected::Token(kind))
-                .collect();
-            expected.push(Expected::Token(kind));
-            Err(unexpected(input, &expected, found))
-        }
-    }
-}
-
-/// Consumes a token of `kind` if it is next.
-fn accept(input: &mut ExpressionInput<'_, '_>, kind: TokenKind) -> Option<Span> {
-    match peek(input) {
-        Some(token) if token.kind == kind => {
-            input.next();
-            Some(token.span)
-        }
-        _ => None,
-    }
-}
-
-thread_local! {
-    /// How many `expression` calls are active on this thread: operators and brackets together, across nested
-    /// parentheses and calls, so the depth of any expression tree is bounded.
-    static EXPRESSION_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// Counts one level of expression nesting while alive.
-struct DepthGuard;
-
-impl DepthGuard {
-    fn enter() -> (DepthGuard, usize) {
-        let depth = EXPRESSION_DEPTH.with(|cell| {
-            cell.set(cell.get() + 1);
-            cell.get()
-        });
-        (DepthGuard, depth)
-    }
-}
-
-impl Drop for DepthGuard {
-    fn drop(&mut self) {
-        EXPRESSION_DEPTH.with(|cell| cell.set(cell.get() - 1));
-    }
-}
-
 /// Parses operators binding at least as tightly as `minimum_power` around atoms.
-fn expression(
+pub(crate) fn expression(
     input: &mut ExpressionInput<'_, '_>,
     minimum_power: u8,
 ) -> Result<Expression, SyntaxError> {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-        let (_guard, depth) = DepthGuard::enter();
+    expression_at(input, minimum_power, 1)
+}
+
+/// [`expression`] at nesting `depth`: operators and brackets together, so the depth of any expression tree is
+/// bounded by [`MAXIMUM_NESTING`]. The stack is checked (and grown if need be) every 16 levels only: each level
+/// needs well under 4 KiB, and the check costs more than the rest of a level.
+fn expression_at(
+    input: &mut ExpressionInput<'_, '_>,
+    minimum_power: u8,
+    depth: usize,
+) -> Result<Expression, SyntaxError> {
+    if depth % 16 == 0 {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            expression_level(input, minimum_power, depth)
+        })
+    } else {
+        expression_level(input, minimum_power, depth)
+    }
+}
+
+fn expression_level(
+    input: &mut ExpressionInput<'_, '_>,
+    minimum_power: u8,
+    depth: usize,
+) -> Result<Expression, SyntaxError> {
+    {
         if depth > MAXIMUM_NESTING {
             // Chains like `a^-a^-a…`, alone or inside brackets, nest deeper than the bracket limit sees; refuse
             // them before the tree gets too deep to walk or drop.
@@ -176,7 +92,7 @@ fn expression(
         let mut left = match next.and_then(|token| prefix_operator(token.kind)) {
             Some(operator) => {
                 input.next();
-                let operand = expression(input, PREFIX_POWER)?;
+                let operand = expression_at(input, PREFIX_POWER, depth + 1)?;
                 let operator_span = next.map(|token| token.span).unwrap_or_default();
                 Expression {
                     span: operator_span.cover(operand.span),
@@ -186,7 +102,7 @@ fn expression(
                     },
                 }
             }
-            None => atom(input)?,
+            None => atom(input, depth)?,
         };
         while let Some((operator, left_power, right_power)) =
             peek(input).and_then(|token| infix_operator(token.kind))
@@ -195,17 +111,17 @@ fn expression(
                 break;
             }
             input.next();
-            let right = expression(input, right_power)?;
+            let right = expression_at(input, right_power, depth + 1)?;
             left = binary(operator, left, right);
         }
         Ok(left)
-    })
+    }
 }
 
-fn atom(input: &mut ExpressionInput<'_, '_>) -> Result<Expression, SyntaxError> {
+fn atom(input: &mut ExpressionInput<'_, '_>, depth: usize) -> Result<Expression, SyntaxError> {
     let next = peek(input);
     match next.map(|token| token.kind) {
-        Some(TokenKind::Name | TokenKind::PrimedName) => name_or_call(input, true),
+        Some(TokenKind::Name | TokenKind::PrimedName) => name_or_call_at(input, true, depth),
         Some(TokenKind::Number) => {
             input.next();
             let number = next.map(|token| token.span).unwrap_or_default();
@@ -222,17 +138,20 @@ fn atom(input: &mut ExpressionInput<'_, '_>) -> Result<Expression, SyntaxError> 
                 span: next.map(|token| token.span).unwrap_or_default(),
             })
         }
-        Some(TokenKind::LeftParen) => parenthesized(input),
+        Some(TokenKind::LeftParen) => parenthesized(input, depth),
         _ => Err(unexpected(input, &[Expected::Expression], next)),
     }
 }
 
 /// `( expression )`; when what is inside cannot be read, the error is reported and the parenthesis is skipped
 /// to its `)` (never past the end of its line), so the rest of the statement is still read.
-fn parenthesized(input: &mut ExpressionInput<'_, '_>) -> Result<Expression, SyntaxError> {
+fn parenthesized(
+    input: &mut ExpressionInput<'_, '_>,
+    depth: usize,
+) -> Result<Expression, SyntaxError> {
     let checkpoint = input.save();
     let open = expect(input, TokenKind::LeftParen)?;
-    let inner = expression(input, 0)
+    let inner = expression_at(input, 0, depth + 1)
         .and_then(|inner| Ok((inner, expect_after_operand(input, TokenKind::RightParen)?)));
     match inner {
         Ok((inner, close)) => Ok(Expression {
@@ -282,9 +201,17 @@ fn skip_parenthesized<'t, 'p>(
 
 /// `x`, `m'` or `m '` (modcc reads the prime as a token of its own; the dialect pass reports the spaced form for
 /// NEURON), then — for a call — `(arguments)`, or an index `[i]` and a lag `@2`.
-fn name_or_call(
+pub(crate) fn name_or_call(
     input: &mut ExpressionInput<'_, '_>,
     calls_allowed: bool,
+) -> Result<Expression, SyntaxError> {
+    name_or_call_at(input, calls_allowed, 1)
+}
+
+fn name_or_call_at(
+    input: &mut ExpressionInput<'_, '_>,
+    calls_allowed: bool,
+    depth: usize,
 ) -> Result<Expression, SyntaxError> {
     let first = peek(input);
     let name = match first {
@@ -310,7 +237,7 @@ fn name_or_call(
     };
     if calls_allowed {
         if let Some(open) = accept(input, TokenKind::LeftParen) {
-            let (arguments, close) = call_arguments(input, open)?;
+            let (arguments, close) = call_arguments(input, open, depth)?;
             return Ok(Expression {
                 kind: ExpressionKind::Call { name, arguments },
                 span: name.span.cover(close),
@@ -320,7 +247,7 @@ fn name_or_call(
     let mut span = name.span;
     let index = match accept(input, TokenKind::LeftBracket) {
         Some(_) => {
-            let index = expression(input, 0)?;
+            let index = expression_at(input, 0, depth + 1)?;
             span = span.cover(expect_after_operand(input, TokenKind::RightBracket)?);
             Some(Box::new(index))
         }
@@ -344,13 +271,14 @@ fn name_or_call(
 fn call_arguments(
     input: &mut ExpressionInput<'_, '_>,
     open: Span,
+    depth: usize,
 ) -> Result<(Vec<Expression>, Span), SyntaxError> {
     let mut arguments = Vec::new();
     if let Some(close) = accept(input, TokenKind::RightParen) {
         return Ok((arguments, open.cover(close)));
     }
     loop {
-        arguments.push(expression(input, 0)?);
+        arguments.push(expression_at(input, 0, depth + 1)?);
         match peek(input) {
             Some(token) if token.kind == TokenKind::Comma => {
                 input.next();
@@ -374,7 +302,7 @@ fn call_arguments(
     }
 }
 
-const BINARY_OPERATORS: [TokenKind; 13] = [
+pub(crate) const BINARY_OPERATORS: [TokenKind; 13] = [
     TokenKind::OrOr,
     TokenKind::AndAnd,
     TokenKind::Less,

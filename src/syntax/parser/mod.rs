@@ -6,9 +6,9 @@
 //! and [`recovery`] (how to skip bad input).
 
 mod blocks;
-mod dispatch;
 mod error;
 mod expressions;
+mod reader;
 mod recovery;
 mod statements;
 

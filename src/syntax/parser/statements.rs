@@ -1,50 +1,354 @@
 //! Statements inside blocks: assignments and calls, LOCAL, reactions and equations (`~`), control flow
 //! (`if`/`else`, `while`, `FROM … TO …`), SOLVE, TABLE, CONSERVE, COMPARTMENT, WATCH, VERBATIM and the rest.
+//!
+//! Like expressions, statements are the hot path (every procedural block is made of them), so they are read by hand
+//! inside one chumsky `custom` parser: the first token decides the statement, and a statement that cannot be read is
+//! reported, skipped to the next line (or the `}` that closes its block) and replaced by an `Error` node, so every
+//! error of a block is found. A `}` missing before the next top-level keyword is assumed, and reported.
 
 use chumsky::prelude::*;
 
-use super::dispatch::{dispatch, DispatchArm};
-use super::expressions::{expression_parser, name_or_call_parser, variable, ExpressionParser};
-use super::recovery::braced_list;
-use super::{
-    name, name_list, optional_unit, to_span, token, Expected, Extra, ParserInput, ParserSpan,
-    SyntaxError, SyntaxToken,
-};
-use crate::syntax::ast::ExpressionKind;
+use super::expressions::{expression, name_or_call};
+use super::reader::{accept, expect, expect_after_operand, peek, unexpected, ExpressionInput};
+use super::{to_span, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
+use crate::span::Span;
 use crate::syntax::ast::{
-    Argument, Block, Declaration, Name, ReactionArrow, ReactionTerm, Statement, StatementKind,
+    Argument, Block, Declaration, Expression, ExpressionKind, Name, ReactionArrow, ReactionTerm,
+    Statement, StatementKind,
 };
 use crate::syntax::token::TokenKind;
+use crate::syntax::MAXIMUM_NESTING;
 
-pub(crate) type StatementParser<'t> = Boxed<'t, 't, ParserInput<'t>, Statement, Extra<'t>>;
 pub(crate) type BlockParser<'t> = Boxed<'t, 't, ParserInput<'t>, Block, Extra<'t>>;
+
+type Input<'t, 'p> = ExpressionInput<'t, 'p>;
+
+/// `{ statement* }`.
+pub(crate) fn block_parser<'t>() -> BlockParser<'t> {
+    custom(|input| block(input)).boxed()
+}
 
 /// A formal argument list `(v (mV), x)`, possibly empty.
 pub(crate) fn argument_list<'t>(
 ) -> impl Parser<'t, ParserInput<'t>, Vec<Argument>, Extra<'t>> + Clone {
-    name()
-        .labelled(Expected::Argument)
-        .then(optional_unit())
-        .map(|(name, unit)| Argument { name, unit })
-        .separated_by(token(TokenKind::Comma))
-        .collect::<Vec<_>>()
-        .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen))
+    custom(|input| arguments(input))
 }
 
 /// `LOCAL a, b[3]`: used in blocks and at the top level.
 pub(crate) fn local_declarations<'t>(
 ) -> impl Parser<'t, ParserInput<'t>, Vec<Declaration>, Extra<'t>> + Clone {
-    let local_name = name()
-        .then(
-            token(TokenKind::Number)
-                .or(token(TokenKind::Name))
-                .delimited_by(
-                    token(TokenKind::LeftBracket),
-                    token(TokenKind::RightBracket),
-                )
-                .or_not(),
-        )
-        .map_with(|(name, size), extra| Declaration {
+    custom(|input| local_names(input))
+}
+
+fn block(input: &mut Input<'_, '_>) -> Result<Block, SyntaxError> {
+    // Blocks nest at most MAXIMUM_NESTING deep (deeper braces never reach the parser), but a thread's stack may be
+    // small (rayon's workers'): grow it when needed.
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || block_contents(input))
+}
+
+fn block_contents(input: &mut Input<'_, '_>) -> Result<Block, SyntaxError> {
+    let open = expect(input, TokenKind::LeftBrace)?;
+    let mut statements = Vec::new();
+    loop {
+        let next = peek(input);
+        match next {
+            Some(token) if token.kind == TokenKind::RightBrace => {
+                input.next();
+                return Ok(Block {
+                    statements,
+                    span: open.cover(token.span),
+                });
+            }
+            // A top-level keyword at the start of a line: the `}` is missing; assume it.
+            Some(token) if ends_block_without_brace(token) => {
+                let error = unexpected(input, &[Expected::Statement, Expected::EndOfBlock], next);
+                input.emit(error);
+                let span = open.cover(last_span(&statements, open));
+                return Ok(Block { statements, span });
+            }
+            None => {
+                let error = unexpected(input, &[Expected::Statement, Expected::EndOfBlock], None);
+                input.emit(error);
+                let span = open.cover(last_span(&statements, open));
+                return Ok(Block { statements, span });
+            }
+            Some(_) => {
+                let checkpoint = input.save();
+                match statement(input) {
+                    Ok(statement) => statements.push(statement),
+                    Err(error) => {
+                        input.rewind(checkpoint);
+                        let span = skip_statement(input);
+                        input.emit(error);
+                        statements.push(Statement {
+                            kind: StatementKind::Error,
+                            span,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn last_span(statements: &[Statement], open: Span) -> Span {
+    statements.last().map_or(open, |statement| statement.span)
+}
+
+/// A top-level keyword that starts a line ends a block whose `}` is missing (INITIAL excepted: it is also the
+/// nested INITIAL statement of NET_RECEIVE).
+fn ends_block_without_brace(token: SyntaxToken) -> bool {
+    token.first_on_line && token.kind.starts_top_level_item() && token.kind != TokenKind::KwInitial
+}
+
+/// Skips a statement that could not be read: at least one token, then up to the next token that starts a line or
+/// the `}` that closes the block (braces in between are skipped whole). Yields the skipped span.
+fn skip_statement(input: &mut Input<'_, '_>) -> Span {
+    let mut depth = 0usize;
+    let mut span: Option<Span> = None;
+    while let Some(token) = peek(input) {
+        if span.is_some() {
+            if depth == 0 && (token.first_on_line || token.kind == TokenKind::RightBrace) {
+                break;
+            }
+            if depth > 0 && ends_block_without_brace(token) {
+                break;
+            }
+        }
+        match token.kind {
+            TokenKind::LeftBrace => depth += 1,
+            TokenKind::RightBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        input.next();
+        span = Some(span.map_or(token.span, |span| span.cover(token.span)));
+    }
+    span.unwrap_or_default()
+}
+
+fn statement(input: &mut Input<'_, '_>) -> Result<Statement, SyntaxError> {
+    let start = input.cursor();
+    let first = peek(input);
+    let Some(first) = first else {
+        return Err(unexpected(input, &[Expected::Statement], None));
+    };
+    let kind = match first.kind {
+        TokenKind::Name | TokenKind::PrimedName => assignment_or_call(input)?,
+        TokenKind::KwIf => return if_statement(input, 1),
+        TokenKind::KwLocal => StatementKind::Local {
+            names: local_names(input)?,
+        },
+        TokenKind::Tilde => tilde_statement(input)?,
+        TokenKind::KwWhile => {
+            input.next();
+            let condition = condition(input)?;
+            let body = block(input)?;
+            StatementKind::While { condition, body }
+        }
+        TokenKind::KwFrom => from_statement(input)?,
+        TokenKind::KwSolve => solve_statement(input)?,
+        TokenKind::KwTable => table_statement(input)?,
+        TokenKind::KwConserve => {
+            input.next();
+            let left = reaction_terms(input)?;
+            expect(input, TokenKind::Assign)?;
+            let right = expression(input, 0)?;
+            StatementKind::Conserve { left, right }
+        }
+        TokenKind::KwCompartment | TokenKind::KwLongitudinalDiffusion => {
+            input.next();
+            let arguments = expression_list(input)?;
+            let states = braced_names(input)?;
+            if first.kind == TokenKind::KwCompartment {
+                StatementKind::Compartment { arguments, states }
+            } else {
+                StatementKind::LongitudinalDiffusion { arguments, states }
+            }
+        }
+        TokenKind::KwProtect => {
+            input.next();
+            StatementKind::Protect(Box::new(statement(input)?))
+        }
+        TokenKind::KwMutexLock => {
+            input.next();
+            StatementKind::MutexLock
+        }
+        TokenKind::KwMutexUnlock => {
+            input.next();
+            StatementKind::MutexUnlock
+        }
+        TokenKind::KwLag => {
+            input.next();
+            let name = name(input)?;
+            expect(input, TokenKind::KwBy)?;
+            let by = self::name(input)?;
+            StatementKind::Lag { name, by }
+        }
+        TokenKind::KwWatch => {
+            input.next();
+            let mut watches = vec![(condition(input)?, expression(input, 0)?)];
+            while accept(input, TokenKind::Comma).is_some() {
+                watches.push((condition(input)?, expression(input, 0)?));
+            }
+            StatementKind::Watch { watches }
+        }
+        TokenKind::KwForNetcons => {
+            input.next();
+            let arguments = arguments(input)?;
+            let body = block(input)?;
+            StatementKind::ForNetcons { arguments, body }
+        }
+        TokenKind::KwConductance => {
+            input.next();
+            let name = name(input)?;
+            let ion = match accept(input, TokenKind::KwUseIon) {
+                Some(_) => Some(self::name(input)?),
+                None => None,
+            };
+            StatementKind::Conductance { name, ion }
+        }
+        TokenKind::KwInitial => {
+            input.next();
+            StatementKind::Initial(block(input)?)
+        }
+        TokenKind::Verbatim => {
+            input.next();
+            StatementKind::Verbatim
+        }
+        TokenKind::LeftBrace => StatementKind::Block(block(input)?),
+        _ => return Err(unexpected(input, &[Expected::Statement], Some(first))),
+    };
+    Ok(Statement {
+        span: to_span(input.span_since(&start)),
+        kind,
+    })
+}
+
+fn name(input: &mut Input<'_, '_>) -> Result<Name, SyntaxError> {
+    expect(input, TokenKind::Name).map(|span| Name { span })
+}
+
+/// `name, name, …` (at least one).
+fn name_list(input: &mut Input<'_, '_>) -> Result<Vec<Name>, SyntaxError> {
+    let mut names = vec![name(input)?];
+    while accept(input, TokenKind::Comma).is_some() {
+        names.push(name(input)?);
+    }
+    Ok(names)
+}
+
+/// `( expression )`.
+fn condition(input: &mut Input<'_, '_>) -> Result<Expression, SyntaxError> {
+    expect(input, TokenKind::LeftParen)?;
+    let condition = expression(input, 0)?;
+    expect_after_operand(input, TokenKind::RightParen)?;
+    Ok(condition)
+}
+
+/// `expression, expression, …` (at least one).
+fn expression_list(input: &mut Input<'_, '_>) -> Result<Vec<Expression>, SyntaxError> {
+    let mut expressions = vec![expression(input, 0)?];
+    while accept(input, TokenKind::Comma).is_some() {
+        expressions.push(expression(input, 0)?);
+    }
+    Ok(expressions)
+}
+
+/// `{ name name … }` (COMPARTMENT and LONGITUDINAL_DIFFUSION).
+fn braced_names(input: &mut Input<'_, '_>) -> Result<Vec<Name>, SyntaxError> {
+    expect(input, TokenKind::LeftBrace)?;
+    let mut names = vec![name(input)?];
+    loop {
+        match peek(input) {
+            Some(token) if token.kind == TokenKind::Name => {
+                input.next();
+                names.push(Name { span: token.span });
+            }
+            Some(token) if token.kind == TokenKind::RightBrace => {
+                input.next();
+                return Ok(names);
+            }
+            found => {
+                return Err(unexpected(
+                    input,
+                    &[
+                        Expected::Token(TokenKind::Name),
+                        Expected::Token(TokenKind::RightBrace),
+                    ],
+                    found,
+                ))
+            }
+        }
+    }
+}
+
+/// `(v (mV), x)`, possibly empty.
+fn arguments(input: &mut Input<'_, '_>) -> Result<Vec<Argument>, SyntaxError> {
+    expect(input, TokenKind::LeftParen)?;
+    let mut arguments = Vec::new();
+    if accept(input, TokenKind::RightParen).is_some() {
+        return Ok(arguments);
+    }
+    loop {
+        let name = match peek(input) {
+            Some(token) if token.kind == TokenKind::Name => {
+                input.next();
+                Name { span: token.span }
+            }
+            found => return Err(unexpected(input, &[Expected::Argument], found)),
+        };
+        let unit = accept(input, TokenKind::Unit);
+        arguments.push(Argument { name, unit });
+        match peek(input) {
+            Some(token) if token.kind == TokenKind::Comma => {
+                input.next();
+            }
+            Some(token) if token.kind == TokenKind::RightParen => {
+                input.next();
+                return Ok(arguments);
+            }
+            found => {
+                let mut expected = vec![
+                    Expected::Token(TokenKind::Comma),
+                    Expected::Token(TokenKind::RightParen),
+                ];
+                if unit.is_none() {
+                    expected.push(Expected::Unit);
+                }
+                return Err(unexpected(input, &expected, found));
+            }
+        }
+    }
+}
+
+/// `LOCAL a, b[3]`.
+fn local_names(input: &mut Input<'_, '_>) -> Result<Vec<Declaration>, SyntaxError> {
+    expect(input, TokenKind::KwLocal)?;
+    let mut names = Vec::new();
+    loop {
+        let name = name(input)?;
+        let mut span = name.span;
+        let size = match accept(input, TokenKind::LeftBracket) {
+            Some(_) => {
+                let size = match peek(input) {
+                    Some(token) if matches!(token.kind, TokenKind::Number | TokenKind::Name) => {
+                        input.next();
+                        token.span
+                    }
+                    found => {
+                        return Err(unexpected(
+                            input,
+                            &[Expected::Number, Expected::Token(TokenKind::Name)],
+                            found,
+                        ))
+                    }
+                };
+                span = span.cover(expect(input, TokenKind::RightBracket)?);
+                Some(size)
+            }
+            None => None,
+        };
+        names.push(Declaration {
             name,
             size,
             value: None,
@@ -53,326 +357,243 @@ pub(crate) fn local_declarations<'t>(
             limits: None,
             tolerance: None,
             start: None,
-            span: to_span(extra.span()),
-        });
-    token(TokenKind::KwLocal).ignore_then(
-        local_name
-            .separated_by(token(TokenKind::Comma))
-            .at_least(1)
-            .collect::<Vec<_>>(),
-    )
-}
-
-/// `{ statement* }`, with statement-level recovery inside and a missing `}` assumed before the next top-level block.
-pub(crate) fn block_parser<'t>() -> BlockParser<'t> {
-    let expression = expression_parser();
-    // `recursive` links a block to the statements inside it through a weak reference; chumsky's
-    // `Recursive::declare`/`define` would make a reference cycle and leak the parser on every parse.
-    recursive(move |block| {
-        let statement = statement_parser(expression.clone(), block.boxed());
-        braced_list(statement, |span| Statement {
-            kind: StatementKind::Error,
             span,
-        })
-        .map_with(|statements, extra| Block {
-            statements,
-            span: to_span(extra.span()),
-        })
-    })
-    .boxed()
+        });
+        if accept(input, TokenKind::Comma).is_none() {
+            return Ok(names);
+        }
+    }
 }
 
-fn statement_parser<'t>(
-    expression: ExpressionParser<'t>,
-    block: BlockParser<'t>,
-) -> StatementParser<'t> {
-    recursive(
-        |statement: Recursive<
-            chumsky::recursive::Direct<'t, 't, ParserInput<'t>, Statement, Extra<'t>>,
-        >| {
-            let statement = statement.boxed();
-            let local = local_declarations().map(|names| StatementKind::Local { names });
+/// A statement that starts with a name: an assignment `x = …` (also `m' = …`, `a[i] = …`) or a call `f(…)`.
+fn assignment_or_call(input: &mut Input<'_, '_>) -> Result<StatementKind, SyntaxError> {
+    let target = name_or_call(input, true)?;
+    let next = peek(input);
+    match (next, &target.kind) {
+        (Some(token), ExpressionKind::Variable { .. }) if token.kind == TokenKind::Assign => {
+            input.next();
+            let value = expression(input, 0)?;
+            Ok(StatementKind::Assignment { target, value })
+        }
+        (_, ExpressionKind::Call { .. }) => Ok(StatementKind::Expression(target)),
+        (found, _) => Err(unexpected(
+            input,
+            &[
+                Expected::Token(TokenKind::Assign),
+                Expected::Token(TokenKind::LeftParen),
+                Expected::Token(TokenKind::LeftBracket),
+            ],
+            found,
+        )),
+    }
+}
 
-            // A statement that starts with a name is an assignment `x = …` (also `m' = …`, `a[i] = …`) or a call
-            // `f(…)`: the name and what follows it are read once, then told apart.
-            let target_parser = name_or_call_parser().boxed();
-            let value_parser = expression.clone();
-            let assignment_or_call = custom(move |input| {
-                let target = input.parse(&target_parser)?;
-                let next: Option<SyntaxToken> = input.peek();
-                match (next, &target.kind) {
-                    (Some(token), ExpressionKind::Variable { .. })
-                        if token.kind == TokenKind::Assign =>
-                    {
-                        input.next();
-                        let value = input.parse(&value_parser)?;
-                        Ok(StatementKind::Assignment { target, value })
-                    }
-                    (_, ExpressionKind::Call { .. }) => Ok(StatementKind::Expression(target)),
-                    (found, _) => {
-                        let start = input.cursor();
-                        let span = match found {
-                            Some(token) => ParserSpan::from(token.span.range()),
-                            None => input.span_since(&start),
-                        };
-                        Err(SyntaxError::expecting_any(
-                            &[
-                                Expected::Token(TokenKind::Assign),
-                                Expected::Token(TokenKind::LeftParen),
-                                Expected::Token(TokenKind::LeftBracket),
-                            ],
-                            found.map(|token| token.kind),
-                            span,
-                        ))
+/// `if (c) { … } else if (c) { … } else { … }`; `chain` counts the `else if`s, each of which nests the tree one
+/// level deeper, so a chain longer than [`MAXIMUM_NESTING`] is refused.
+fn if_statement(input: &mut Input<'_, '_>, chain: usize) -> Result<Statement, SyntaxError> {
+    if chain > MAXIMUM_NESTING {
+        let here = input.cursor();
+        let span = input.span_since(&here);
+        return Err(SyntaxError::nesting_too_deep(span));
+    }
+    let start = expect(input, TokenKind::KwIf)?;
+    let condition = condition(input)?;
+    let then_block = block(input)?;
+    let mut span = start.cover(then_block.span);
+    let else_branch = match accept(input, TokenKind::KwElse) {
+        Some(_) => {
+            let branch = match peek(input) {
+                Some(token) if token.kind == TokenKind::KwIf => {
+                    stacker::maybe_grow(64 * 1024, 1024 * 1024, || if_statement(input, chain + 1))?
+                }
+                Some(token) if token.kind == TokenKind::LeftBrace => {
+                    let block = block(input)?;
+                    Statement {
+                        span: block.span,
+                        kind: StatementKind::Block(block),
                     }
                 }
-            });
-
-            let reaction_term = token(TokenKind::Number)
-                .or_not()
-                .then(variable())
-                .map(|(coefficient, state)| ReactionTerm { coefficient, state });
-            let reaction_side = reaction_term
-                .separated_by(token(TokenKind::Plus))
-                .at_least(1)
-                .collect::<Vec<_>>();
-            let arrow = choice((
-                token(TokenKind::ReactionArrow).map(|span| (ReactionArrow::Reversible, span)),
-                token(TokenKind::Less)
-                    .then(token(TokenKind::Less))
-                    .map(|(first, second)| (ReactionArrow::Flux, first.cover(second))),
-                token(TokenKind::Minus)
-                    .then(token(TokenKind::Greater))
-                    .map(|(first, second)| (ReactionArrow::Forward, first.cover(second))),
-            ))
-            .labelled(Expected::ReactionArrow);
-            let rates = expression
-                .clone()
-                .separated_by(token(TokenKind::Comma))
-                .at_least(1)
-                .collect::<Vec<_>>()
-                .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen));
-            let reaction = reaction_side
-                .clone()
-                .then(arrow)
-                .then(reaction_side.clone().or_not())
-                .then(rates)
-                .map(
-                    |(((left, (arrow, arrow_span)), right), rates)| StatementKind::Reaction {
-                        left,
-                        arrow,
-                        arrow_span,
-                        right: right.unwrap_or_default(),
-                        rates,
-                    },
-                );
-            let equation = expression
-                .clone()
-                .then_ignore(token(TokenKind::Assign))
-                .then(expression.clone())
-                .map(|(left, right)| StatementKind::Equation { left, right });
-            // `~+ x = y` adds to an equation of a LINEAR/NONLINEAR block.
-            let tilde = token(TokenKind::Tilde)
-                .ignore_then(reaction.or(token(TokenKind::Plus).or_not().ignore_then(equation)));
-
-            let condition = expression
-                .clone()
-                .delimited_by(token(TokenKind::LeftParen), token(TokenKind::RightParen));
-            let if_statement = recursive(
-                |if_statement: Recursive<
-                    chumsky::recursive::Direct<'t, 't, ParserInput<'t>, Statement, Extra<'t>>,
-                >| {
-                    token(TokenKind::KwIf)
-                        .ignore_then(condition.clone())
-                        .then(block.clone())
-                        .then(
-                            token(TokenKind::KwElse)
-                                .ignore_then(if_statement.or(block.clone().map(|block| {
-                                    Statement {
-                                        span: block.span,
-                                        kind: StatementKind::Block(block),
-                                    }
-                                })))
-                                .or_not(),
-                        )
-                        .map_with(|((condition, then_block), else_branch), extra| Statement {
-                            kind: StatementKind::If {
-                                condition,
-                                then_block,
-                                else_branch: else_branch.map(Box::new),
-                            },
-                            span: to_span(extra.span()),
-                        })
-                },
-            );
-            let while_statement = token(TokenKind::KwWhile)
-                .ignore_then(condition.clone())
-                .then(block.clone())
-                .map(|(condition, body)| StatementKind::While { condition, body });
-            let from_statement = token(TokenKind::KwFrom)
-                .ignore_then(name())
-                .then_ignore(token(TokenKind::Assign))
-                .then(expression.clone())
-                .then_ignore(token(TokenKind::KwTo))
-                .then(expression.clone())
-                .then(
-                    token(TokenKind::KwBy)
-                        .ignore_then(expression.clone())
-                        .or_not(),
-                )
-                .then(block.clone())
-                .map(|((((variable, from), to), by), body)| StatementKind::From {
-                    variable,
-                    from,
-                    to,
-                    by,
-                    body,
-                });
-            let solve = token(TokenKind::KwSolve)
-                .ignore_then(name())
-                .then(
-                    choice((
-                        token(TokenKind::KwMethod)
-                            .ignore_then(name())
-                            .map(|method| (Some(method), None)),
-                        token(TokenKind::KwSteadyState)
-                            .ignore_then(name())
-                            .map(|method| (None, Some(method))),
+                found => {
+                    return Err(unexpected(
+                        input,
+                        &[
+                            Expected::Token(TokenKind::KwIf),
+                            Expected::Token(TokenKind::LeftBrace),
+                        ],
+                        found,
                     ))
-                    .or_not(),
-                )
-                .map(|(name, method)| {
-                    let (method, steady_state) = method.unwrap_or((None, None));
-                    StatementKind::Solve {
-                        name,
-                        method,
-                        steady_state,
-                        if_error: None,
-                    }
-                });
-            let table = token(TokenKind::KwTable)
-                .ignore_then(name_list().or_not())
-                .then(token(TokenKind::KwDepend).ignore_then(name_list()).or_not())
-                .then_ignore(token(TokenKind::KwFrom))
-                .then(expression.clone())
-                .then_ignore(token(TokenKind::KwTo))
-                .then(expression.clone())
-                .then_ignore(token(TokenKind::KwWith))
-                .then(expression.clone())
-                .map(
-                    |((((names, depend), from), to), with)| StatementKind::Table {
-                        names: names.unwrap_or_default(),
-                        depend: depend.unwrap_or_default(),
-                        from,
-                        to,
-                        with,
-                    },
-                );
-            let conserve = token(TokenKind::KwConserve)
-                .ignore_then(reaction_side.clone())
-                .then_ignore(token(TokenKind::Assign))
-                .then(expression.clone())
-                .map(|(left, right)| StatementKind::Conserve { left, right });
-            let state_names = name()
-                .repeated()
-                .at_least(1)
-                .collect::<Vec<Name>>()
-                .delimited_by(token(TokenKind::LeftBrace), token(TokenKind::RightBrace));
-            let compartment_arguments = expression
-                .clone()
-                .separated_by(token(TokenKind::Comma))
-                .at_least(1)
-                .collect::<Vec<_>>();
-            let compartment = token(TokenKind::KwCompartment)
-                .ignore_then(compartment_arguments.clone())
-                .then(state_names.clone())
-                .map(|(arguments, states)| StatementKind::Compartment { arguments, states });
-            let longitudinal_diffusion = token(TokenKind::KwLongitudinalDiffusion)
-                .ignore_then(compartment_arguments)
-                .then(state_names)
-                .map(|(arguments, states)| StatementKind::LongitudinalDiffusion {
-                    arguments,
-                    states,
-                });
-            let protect = token(TokenKind::KwProtect)
-                .ignore_then(statement.clone())
-                .map(|inner| StatementKind::Protect(Box::new(inner)));
-            let lag = token(TokenKind::KwLag)
-                .ignore_then(name())
-                .then_ignore(token(TokenKind::KwBy))
-                .then(name())
-                .map(|(name, by)| StatementKind::Lag { name, by });
-            let watch = token(TokenKind::KwWatch)
-                .ignore_then(
-                    condition
-                        .clone()
-                        .then(expression.clone())
-                        .separated_by(token(TokenKind::Comma))
-                        .at_least(1)
-                        .collect::<Vec<_>>(),
-                )
-                .map(|watches| StatementKind::Watch { watches });
-            let for_netcons = token(TokenKind::KwForNetcons)
-                .ignore_then(argument_list())
-                .then(block.clone())
-                .map(|(arguments, body)| StatementKind::ForNetcons { arguments, body });
-            let conductance = token(TokenKind::KwConductance)
-                .ignore_then(name())
-                .then(token(TokenKind::KwUseIon).ignore_then(name()).or_not())
-                .map(|(name, ion)| StatementKind::Conductance { name, ion });
-            let initial = token(TokenKind::KwInitial)
-                .ignore_then(block.clone())
-                .map(StatementKind::Initial);
-
-            use TokenKind as T;
-            let arms: Vec<DispatchArm<'t, StatementKind>> = vec![
-                (&[T::Name, T::PrimedName], assignment_or_call.boxed()),
-                (
-                    &[T::KwIf],
-                    if_statement.map(|statement| statement.kind).boxed(),
-                ),
-                (&[T::KwLocal], local.boxed()),
-                (&[T::Tilde], tilde.boxed()),
-                (&[T::KwWhile], while_statement.boxed()),
-                (&[T::KwFrom], from_statement.boxed()),
-                (&[T::KwSolve], solve.boxed()),
-                (&[T::KwTable], table.boxed()),
-                (&[T::KwConserve], conserve.boxed()),
-                (&[T::KwCompartment], compartment.boxed()),
-                (
-                    &[T::KwLongitudinalDiffusion],
-                    longitudinal_diffusion.boxed(),
-                ),
-                (&[T::KwProtect], protect.boxed()),
-                (
-                    &[T::KwMutexLock],
-                    token(T::KwMutexLock).to(StatementKind::MutexLock).boxed(),
-                ),
-                (
-                    &[T::KwMutexUnlock],
-                    token(T::KwMutexUnlock)
-                        .to(StatementKind::MutexUnlock)
-                        .boxed(),
-                ),
-                (&[T::KwLag], lag.boxed()),
-                (&[T::KwWatch], watch.boxed()),
-                (&[T::KwForNetcons], for_netcons.boxed()),
-                (&[T::KwConductance], conductance.boxed()),
-                (&[T::KwInitial], initial.boxed()),
-                (
-                    &[T::Verbatim],
-                    token(T::Verbatim).to(StatementKind::Verbatim).boxed(),
-                ),
-                (
-                    &[T::LeftBrace],
-                    block.clone().map(StatementKind::Block).boxed(),
-                ),
-            ];
-            dispatch(Expected::Statement, arms).map_with(|kind, extra| Statement {
-                kind,
-                span: to_span(extra.span()),
-            })
+                }
+            };
+            span = span.cover(branch.span);
+            Some(Box::new(branch))
+        }
+        None => None,
+    };
+    Ok(Statement {
+        kind: StatementKind::If {
+            condition,
+            then_block,
+            else_branch,
         },
-    )
-    .boxed()
+        span,
+    })
+}
+
+/// `FROM i = a TO b [BY c] { … }`.
+fn from_statement(input: &mut Input<'_, '_>) -> Result<StatementKind, SyntaxError> {
+    expect(input, TokenKind::KwFrom)?;
+    let variable = name(input)?;
+    expect(input, TokenKind::Assign)?;
+    let from = expression(input, 0)?;
+    expect(input, TokenKind::KwTo)?;
+    let to = expression(input, 0)?;
+    let by = match accept(input, TokenKind::KwBy) {
+        Some(_) => Some(expression(input, 0)?),
+        None => None,
+    };
+    let body = block(input)?;
+    Ok(StatementKind::From {
+        variable,
+        from,
+        to,
+        by,
+        body,
+    })
+}
+
+/// `SOLVE name [METHOD method | STEADYSTATE method]`.
+fn solve_statement(input: &mut Input<'_, '_>) -> Result<StatementKind, SyntaxError> {
+    expect(input, TokenKind::KwSolve)?;
+    let name = name(input)?;
+    let (mut method, mut steady_state) = (None, None);
+    if accept(input, TokenKind::KwMethod).is_some() {
+        method = Some(self::name(input)?);
+    } else if accept(input, TokenKind::KwSteadyState).is_some() {
+        steady_state = Some(self::name(input)?);
+    }
+    Ok(StatementKind::Solve {
+        name,
+        method,
+        steady_state,
+        if_error: None,
+    })
+}
+
+/// `TABLE [names] [DEPEND names] FROM a TO b WITH n`.
+fn table_statement(input: &mut Input<'_, '_>) -> Result<StatementKind, SyntaxError> {
+    expect(input, TokenKind::KwTable)?;
+    let names = match peek(input) {
+        Some(token) if token.kind == TokenKind::Name => name_list(input)?,
+        _ => Vec::new(),
+    };
+    let depend = match accept(input, TokenKind::KwDepend) {
+        Some(_) => name_list(input)?,
+        None => Vec::new(),
+    };
+    expect(input, TokenKind::KwFrom)?;
+    let from = expression(input, 0)?;
+    expect(input, TokenKind::KwTo)?;
+    let to = expression(input, 0)?;
+    expect(input, TokenKind::KwWith)?;
+    let with = expression(input, 0)?;
+    Ok(StatementKind::Table {
+        names,
+        depend,
+        from,
+        to,
+        with,
+    })
+}
+
+/// `~ A + 2 B <-> C (kf, kb)`, `~ x << (f)`, `~ A -> (k)`, or an equation `~ a*x = b` (`~+` in NONLINEAR).
+fn tilde_statement(input: &mut Input<'_, '_>) -> Result<StatementKind, SyntaxError> {
+    expect(input, TokenKind::Tilde)?;
+    let checkpoint = input.save();
+    match reaction(input) {
+        Ok(reaction) => Ok(reaction),
+        Err(reaction_error) => {
+            input.rewind(checkpoint);
+            // `~+ x = y` adds to an equation of a LINEAR/NONLINEAR block.
+            accept(input, TokenKind::Plus);
+            let left = match expression(input, 0) {
+                Ok(left) => left,
+                Err(_) => return Err(reaction_error),
+            };
+            if peek(input).is_none_or(|token| token.kind != TokenKind::Assign) {
+                return Err(reaction_error);
+            }
+            input.next();
+            let right = expression(input, 0)?;
+            Ok(StatementKind::Equation { left, right })
+        }
+    }
+}
+
+fn reaction(input: &mut Input<'_, '_>) -> Result<StatementKind, SyntaxError> {
+    let left = reaction_terms(input)?;
+    let (arrow, arrow_span) = reaction_arrow(input)?;
+    let right = match peek(input) {
+        Some(token)
+            if matches!(
+                token.kind,
+                TokenKind::Name | TokenKind::PrimedName | TokenKind::Number
+            ) =>
+        {
+            reaction_terms(input)?
+        }
+        _ => Vec::new(),
+    };
+    expect(input, TokenKind::LeftParen)?;
+    let rates = expression_list(input)?;
+    expect_after_operand(input, TokenKind::RightParen)?;
+    Ok(StatementKind::Reaction {
+        left,
+        arrow,
+        arrow_span,
+        right,
+        rates,
+    })
+}
+
+fn reaction_arrow(input: &mut Input<'_, '_>) -> Result<(ReactionArrow, Span), SyntaxError> {
+    let first = peek(input);
+    let (arrow, second) = match first.map(|token| token.kind) {
+        Some(TokenKind::ReactionArrow) => {
+            input.next();
+            return Ok((ReactionArrow::Reversible, first.unwrap_or_default_span()));
+        }
+        Some(TokenKind::Less) => (ReactionArrow::Flux, TokenKind::Less),
+        Some(TokenKind::Minus) => (ReactionArrow::Forward, TokenKind::Greater),
+        _ => {
+            let mut expected = vec![Expected::ReactionArrow, Expected::Token(TokenKind::Plus)];
+            expected.push(Expected::Token(TokenKind::LeftBracket));
+            return Err(unexpected(input, &expected, first));
+        }
+    };
+    input.next();
+    let end = expect(input, second)?;
+    Ok((arrow, first.unwrap_or_default_span().cover(end)))
+}
+
+/// `2 A + B`: terms with an optional integer coefficient.
+fn reaction_terms(input: &mut Input<'_, '_>) -> Result<Vec<ReactionTerm>, SyntaxError> {
+    let mut terms = Vec::new();
+    loop {
+        let coefficient = accept(input, TokenKind::Number);
+        let state = name_or_call(input, false)?;
+        terms.push(ReactionTerm { coefficient, state });
+        if accept(input, TokenKind::Plus).is_none() {
+            return Ok(terms);
+        }
+    }
+}
+
+trait TokenSpan {
+    fn unwrap_or_default_span(self) -> Span;
+}
+
+impl TokenSpan for Option<SyntaxToken> {
+    fn unwrap_or_default_span(self) -> Span {
+        self.map(|token| token.span).unwrap_or_default()
+    }
 }

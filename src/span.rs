@@ -60,3 +60,52 @@ impl std::fmt::Debug for Span {
         write!(formatter, "{}..{}", self.start, self.end)
     }
 }
+
+/// Replace the bytes of `span` by `replacement`; an empty span inserts. Renaming, lowering and lint fixes are all
+/// made of these, so that every byte they do not touch stays as it was.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TextEdit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// Applies `edits` to `source` in order of position. An edit that overlaps one already applied is skipped (two
+/// fixes for the same bytes cannot both hold); the count of applied edits is returned with the new bytes.
+pub fn apply_edits(source: &[u8], edits: &[TextEdit]) -> (Vec<u8>, usize) {
+    let mut ordered: Vec<&TextEdit> = edits.iter().collect();
+    ordered.sort_by_key(|edit| (edit.span.start, edit.span.end));
+    let mut output = Vec::with_capacity(source.len() + 16 * ordered.len());
+    let mut copied_up_to = 0usize;
+    let mut applied = 0;
+    for edit in ordered {
+        let start = edit.span.start as usize;
+        if start < copied_up_to || edit.span.end as usize > source.len() {
+            continue;
+        }
+        output.extend_from_slice(&source[copied_up_to..start]);
+        output.extend_from_slice(edit.replacement.as_bytes());
+        copied_up_to = edit.span.end as usize;
+        applied += 1;
+    }
+    output.extend_from_slice(&source[copied_up_to..]);
+    (output, applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_apply_in_order_and_overlaps_are_skipped() {
+        let edit = |start, end, text: &str| TextEdit {
+            span: Span::new(start, end),
+            replacement: text.to_string(),
+        };
+        let (text, applied) = apply_edits(
+            b"a << b",
+            &[edit(2, 4, "<->"), edit(5, 5, "0, "), edit(3, 5, "x")],
+        );
+        assert_eq!(String::from_utf8(text).unwrap(), "a <-> 0, b");
+        assert_eq!(applied, 2);
+    }
+}

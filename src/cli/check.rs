@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::report::{run_pass, DiagnosticFormat};
+use super::report::{run_pass, DiagnosticFormat, ReportOptions};
 use super::DialectArgument;
 use crate::syntax::parse;
 
@@ -27,7 +27,7 @@ pub fn run(arguments: &CheckArguments) -> ExitCode {
     run_pass(
         &arguments.paths,
         &[arguments.dialect.into()],
-        arguments.format,
+        &ReportOptions::new(arguments.format),
         &|source, dialect| parse(source, dialect).diagnostics,
     )
 }

@@ -6,9 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use super::atomic_write::write_atomically;
 use super::exit;
-use super::report::{run_pass, DiagnosticFormat};
+use super::inputs::collect_mod_files;
+use super::report::{run_pass, DiagnosticFormat, ReportOptions};
+use crate::diagnostics::Severity;
 use crate::semantics::lint::{lint, rule_by_code, RULES};
+use crate::span::{apply_edits, TextEdit};
 use crate::syntax::Dialect;
 
 /// The dialects to lint for.
@@ -27,9 +31,28 @@ pub struct LintArguments {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     format: DiagnosticFormat,
+    /// The least severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value = "error")]
+    fail_on: FailOn,
+    /// Print how many findings each code has (on stderr).
+    #[arg(long)]
+    statistics: bool,
+    /// Apply the safe fixes to the files (atomically), then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    fix: bool,
+    /// Print the safe fixes as a unified diff instead of applying them.
+    #[arg(long)]
+    diff: bool,
     /// Files or directories (searched recursively for `*.mod`).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+}
+
+/// `--fail-on`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(Args, Debug)]
@@ -48,7 +71,82 @@ pub fn run(arguments: &LintArguments) -> ExitCode {
         LintDialect::Arbor => &[Dialect::Arbor],
         LintDialect::Both => &[Dialect::Neuron, Dialect::Arbor],
     };
-    run_pass(&arguments.paths, dialects, arguments.format, &lint)
+    if arguments.fix || arguments.diff {
+        if let Err(status) = apply_fixes(&arguments.paths, dialects, arguments.diff) {
+            return status;
+        }
+    }
+    let options = ReportOptions {
+        format: arguments.format,
+        fail_on: match arguments.fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        },
+        statistics: arguments.statistics,
+    };
+    run_pass(&arguments.paths, dialects, &options, &lint)
+}
+
+/// Applies (or, with `show_only`, prints as a diff) every safe fix the rules offer for each file.
+fn apply_fixes(paths: &[PathBuf], dialects: &[Dialect], show_only: bool) -> Result<(), ExitCode> {
+    let (files, input_errors) = collect_mod_files(paths);
+    if let Some(error) = input_errors.first() {
+        eprintln!(
+            "glia: cannot read {}: {}",
+            error.path.display(),
+            error.message
+        );
+        return Err(ExitCode::from(exit::USAGE_OR_IO));
+    }
+    let mut fixed_files = 0;
+    for file in files {
+        let source = std::fs::read(&file.path).map_err(|error| {
+            eprintln!("glia: cannot read {}: {error}", file.display);
+            ExitCode::from(exit::USAGE_OR_IO)
+        })?;
+        let edits: Vec<TextEdit> = dialects
+            .iter()
+            .flat_map(|&dialect| lint(&source, dialect))
+            .filter_map(|diagnostic| diagnostic.fix)
+            .flat_map(|fix| fix.edits)
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        let (fixed, applied) = apply_edits(&source, &edits);
+        fixed_files += 1;
+        if show_only {
+            let (before, after) = (
+                String::from_utf8_lossy(&source),
+                String::from_utf8_lossy(&fixed),
+            );
+            let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
+            print!(
+                "{}",
+                diff.unified_diff().header(
+                    &format!("a/{}", file.display),
+                    &format!("b/{}", file.display)
+                )
+            );
+        } else {
+            write_atomically(&file.path, &fixed, &file.path).map_err(|error| {
+                eprintln!("glia: cannot write {}: {error}", file.display);
+                ExitCode::from(exit::USAGE_OR_IO)
+            })?;
+            eprintln!(
+                "{}: applied {applied} fix{}",
+                file.display,
+                if applied == 1 { "" } else { "es" }
+            );
+        }
+    }
+    if !show_only {
+        eprintln!(
+            "fixed {fixed_files} file{}",
+            if fixed_files == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
 }
 
 pub fn run_rule(arguments: &RuleArguments) -> ExitCode {

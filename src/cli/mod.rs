@@ -1,5 +1,6 @@
 //! The `glia` command line: argument parsing and dispatch to one module per command.
 
+mod atomic_write;
 mod check;
 mod hash;
 pub mod inputs;

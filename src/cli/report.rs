@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::exit;
 use super::inputs::{collect_mod_files, InputError};
-use crate::diagnostics::{ci, human, json, Diagnostic, FileReport};
+use crate::diagnostics::{ci, human, json, Diagnostic, FileReport, Severity};
 use crate::syntax::Dialect;
 
 /// How diagnostics are printed.
@@ -32,14 +32,33 @@ struct ReportedFile {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads the mod files under `paths`, runs `pass` on each for each dialect, prints the diagnostics in `format`, and
-/// returns the exit status: 2 when a path could not be read, else 1 when any error was found, else 0.
+/// How a pass reports: the output format, the severity that makes the exit status 1, and whether to print counts
+/// per code.
+pub struct ReportOptions {
+    pub format: DiagnosticFormat,
+    pub fail_on: Severity,
+    pub statistics: bool,
+}
+
+impl ReportOptions {
+    pub fn new(format: DiagnosticFormat) -> ReportOptions {
+        ReportOptions {
+            format,
+            fail_on: Severity::Error,
+            statistics: false,
+        }
+    }
+}
+
+/// Reads the mod files under `paths`, runs `pass` on each for each dialect, prints the diagnostics, and returns the
+/// exit status: 2 when a path could not be read, else 1 when any finding is at or above `fail_on`, else 0.
 pub fn run_pass(
     paths: &[PathBuf],
     dialects: &[Dialect],
-    format: DiagnosticFormat,
+    options: &ReportOptions,
     pass: &(dyn Fn(&[u8], Dialect) -> Vec<Diagnostic> + Sync),
 ) -> ExitCode {
+    let format = options.format;
     let (files, mut input_errors) = collect_mod_files(paths);
     let results: Vec<Result<ReportedFile, InputError>> = files
         .par_iter()
@@ -145,12 +164,36 @@ pub fn run_pass(
             plural(warning_count),
         );
     }
+    if options.statistics {
+        print_statistics(&reported);
+    }
+    let failing = reported
+        .iter()
+        .flat_map(|file| &file.diagnostics)
+        .any(|diagnostic| diagnostic.severity >= options.fail_on);
     if !input_errors.is_empty() {
         ExitCode::from(exit::USAGE_OR_IO)
-    } else if error_count > 0 {
+    } else if failing {
         ExitCode::from(exit::FOUND_PROBLEMS)
     } else {
         ExitCode::from(exit::CLEAN)
+    }
+}
+
+/// Counts per code, most frequent first, on stderr.
+fn print_statistics(reported: &[ReportedFile]) {
+    let mut counts: Vec<(&'static str, Severity, usize)> = Vec::new();
+    for diagnostic in reported.iter().flat_map(|file| &file.diagnostics) {
+        let code = diagnostic.code.as_str();
+        match counts.iter_mut().find(|(known, _, _)| *known == code) {
+            Some((_, _, count)) => *count += 1,
+            None => counts.push((code, diagnostic.severity, 1)),
+        }
+    }
+    counts.sort_by(|left, right| right.2.cmp(&left.2).then(left.0.cmp(right.0)));
+    for (code, severity, count) in counts {
+        let name = crate::semantics::lint::rule_by_code(code).map_or("", |rule| rule.name);
+        eprintln!("{count:>6}  {code}  {:<7} {name}", severity.as_str());
     }
 }
 

@@ -59,6 +59,10 @@ pub fn render(
         if let Some(help) = &diagnostic.help {
             builder = builder.with_help(help);
         }
+        if let Some(fix) = &diagnostic.fix {
+            builder =
+                builder.with_help(format!("{} (`glia lint --fix` does this)", fix.description));
+        }
         builder
             .finish()
             .write((path.clone(), &source), &mut *writer)?;

@@ -22,6 +22,24 @@ pub struct JsonDiagnostic {
     pub help: Option<String>,
     /// The lint rule's code, when a rule made the finding.
     pub rule: Option<&'static str>,
+    /// The safe fix, when there is one.
+    pub fix: Option<JsonFix>,
+}
+
+/// A fix as edits with 1-based positions.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct JsonFix {
+    pub description: String,
+    pub edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct JsonEdit {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub replacement: String,
 }
 
 /// Converts every diagnostic of `report`.
@@ -52,6 +70,24 @@ pub fn to_json(report: &FileReport<'_>) -> Vec<JsonDiagnostic> {
                     super::Code::Rule(code) => Some(code),
                     _ => None,
                 },
+                fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
+                    description: fix.description.clone(),
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|edit| {
+                            let start = index.position(report.source, edit.span.start as usize);
+                            let end = index.position(report.source, edit.span.end as usize);
+                            JsonEdit {
+                                line: start.line,
+                                column: start.column,
+                                end_line: end.line,
+                                end_column: end.column,
+                                replacement: edit.replacement.clone(),
+                            }
+                        })
+                        .collect(),
+                }),
             }
         })
         .collect()

@@ -11,7 +11,7 @@ pub mod line_index;
 
 use serde::Serialize;
 
-use crate::span::Span;
+use crate::span::{Span, TextEdit};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize)]
@@ -45,6 +45,8 @@ pub enum Code {
     NestingTooDeep,
     /// A construct the selected dialect does not have.
     NotInDialect,
+    /// A suppression comment names a code that is not a rule.
+    UnknownRule,
     /// A file that could not be read.
     Io,
     /// A lint rule's finding; the code is the rule's (see `glia rule --all`).
@@ -60,6 +62,7 @@ impl Code {
             Code::UnexpectedCharacter => "E004",
             Code::NestingTooDeep => "E005",
             Code::NotInDialect => "E006",
+            Code::UnknownRule => "E007",
             Code::Io => "E900",
             Code::Rule(code) => code,
         }
@@ -83,6 +86,15 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// Edits that resolve the finding without changing what the file means (`glia lint --fix` applies them).
+    pub fix: Option<Fix>,
+}
+
+/// A safe, mechanical resolution of a finding.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Fix {
+    pub description: String,
+    pub edits: Vec<TextEdit>,
 }
 
 impl Diagnostic {
@@ -103,7 +115,16 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, description: impl Into<String>, edits: Vec<TextEdit>) -> Diagnostic {
+        self.fix = Some(Fix {
+            description: description.into(),
+            edits,
+        });
+        self
     }
 
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {

@@ -12,17 +12,10 @@
 
 use serde::Serialize;
 
-use crate::span::Span;
+use crate::span::{apply_edits, Span, TextEdit};
 use crate::syntax::ast::{DeclarationBlock, File, ItemKind, ReactionArrow, StatementKind};
 use crate::syntax::visit::for_each_statement;
 use crate::syntax::Dialect;
-
-/// Replace the bytes of `span` by `replacement` (an empty span inserts).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Edit {
-    pub span: Span,
-    pub replacement: String,
-}
 
 /// One rewrite of one construct, made of edits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -30,7 +23,7 @@ pub struct Lowering {
     /// The construct rewritten.
     pub span: Span,
     pub description: &'static str,
-    pub edits: Vec<Edit>,
+    pub edits: Vec<TextEdit>,
 }
 
 /// The rewrites that `file` (parsed from its source) needs before `dialect`'s compiler reads it.
@@ -48,7 +41,7 @@ pub fn lowerings_for(dialect: Dialect, file: &File) -> Vec<Lowering> {
             lowerings.push(Lowering {
                 span: item.span,
                 description: "INDEPENDENT block removed (modcc has none; time is `t`)",
-                edits: vec![Edit {
+                edits: vec![TextEdit {
                     span: item.span,
                     replacement: String::new(),
                 }],
@@ -69,11 +62,11 @@ pub fn lowerings_for(dialect: Dialect, file: &File) -> Vec<Lowering> {
                     span: statement.span,
                     description: "flux `~ x << (f)` written as `~ x <-> (0, f)`",
                     edits: vec![
-                        Edit {
+                        TextEdit {
                             span: *arrow_span,
                             replacement: "<->".to_string(),
                         },
-                        Edit {
+                        TextEdit {
                             span: Span::empty_at(rates[0].span.start as usize),
                             replacement: "0, ".to_string(),
                         },
@@ -88,21 +81,11 @@ pub fn lowerings_for(dialect: Dialect, file: &File) -> Vec<Lowering> {
 
 /// Applies the edits of `lowerings` to `source`. Edits must not overlap (those of [`lowerings_for`] never do).
 pub fn apply(source: &[u8], lowerings: &[Lowering]) -> Vec<u8> {
-    let mut edits: Vec<&Edit> = lowerings
+    let edits: Vec<TextEdit> = lowerings
         .iter()
-        .flat_map(|lowering| &lowering.edits)
+        .flat_map(|lowering| lowering.edits.iter().cloned())
         .collect();
-    edits.sort_by_key(|edit| (edit.span.start, edit.span.end));
-    let mut output = Vec::with_capacity(source.len() + 16 * edits.len());
-    let mut copied_up_to = 0usize;
-    for edit in edits {
-        let start = (edit.span.start as usize).max(copied_up_to);
-        output.extend_from_slice(&source[copied_up_to..start]);
-        output.extend_from_slice(edit.replacement.as_bytes());
-        copied_up_to = (edit.span.end as usize).max(start);
-    }
-    output.extend_from_slice(&source[copied_up_to..]);
-    output
+    apply_edits(source, &edits).0
 }
 
 #[cfg(test)]

@@ -48,10 +48,10 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                 declaration.name.span,
                 "modcc refuses this declaration".to_string(),
             )
-            .with_help(format!(
-                "delete `{}` from ASSIGNED",
-                context.text(declaration.span)
-            ))
+            .with_fix(
+                format!("delete `{}` from ASSIGNED", context.text(declaration.span)),
+                vec![super::deletion_of(context.source, declaration)],
+            )
         })
         .collect()
 }

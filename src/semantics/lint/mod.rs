@@ -8,13 +8,17 @@ mod builtin_declared_in_assigned;
 mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
 mod nonspecific_current_declared_in_assigned;
+pub mod suppression;
 mod variable_and_function;
 
+use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::mechanism::{mechanism_facts, MechanismFacts};
-use crate::span::Span;
+use crate::span::{Span, TextEdit};
 use crate::syntax::ast::{Declaration, DeclarationBlock, ItemKind};
+use crate::syntax::token::TokenKind;
 use crate::syntax::{parse, Dialect, Parse};
+use suppression::Suppressions;
 
 /// What a rule sees.
 pub struct LintContext<'a> {
@@ -52,6 +56,44 @@ impl LintContext<'_> {
             .flat_map(|ion| ion.read.iter().chain(&ion.write))
             .map(|name| name.span.slice(self.source))
             .collect()
+    }
+}
+
+/// The edit that deletes `declaration`: its whole line when nothing else is on it, otherwise the declaration and
+/// the spaces after it.
+pub fn deletion_of(source: &[u8], declaration: &Declaration) -> TextEdit {
+    let (start, end) = (
+        declaration.span.start as usize,
+        declaration.span.end as usize,
+    );
+    let line_start = source[..start]
+        .iter()
+        .rposition(|&byte| byte == b'\n' || byte == b'\r')
+        .map_or(0, |position| position + 1);
+    let line_end = source[end..]
+        .iter()
+        .position(|&byte| byte == b'\n' || byte == b'\r')
+        .map_or(source.len(), |position| end + position);
+    let blank = |bytes: &[u8]| bytes.iter().all(|&byte| byte == b' ' || byte == b'\t');
+    let span = if blank(&source[line_start..start]) && blank(&source[end..line_end]) {
+        let mut through = line_end;
+        if source.get(through) == Some(&b'\r') {
+            through += 1;
+        }
+        if source.get(through) == Some(&b'\n') {
+            through += 1;
+        }
+        Span::new(line_start, through)
+    } else {
+        let spaces = source[end..line_end]
+            .iter()
+            .take_while(|&&byte| byte == b' ' || byte == b'\t')
+            .count();
+        Span::new(start, end + spaces)
+    };
+    TextEdit {
+        span,
+        replacement: String::new(),
     }
 }
 
@@ -112,6 +154,32 @@ pub fn lint(source: &[u8], dialect: Dialect) -> Vec<Diagnostic> {
             diagnostics.extend((rule.check)(&context, rule));
         }
     }
+    let index = LineIndex::new(source);
+    let suppressions = Suppressions::read(source, &parse.tokens, &index);
+    if !suppressions.is_empty() {
+        diagnostics.retain(|diagnostic| !suppressions.silences(diagnostic, source, &index));
+        for (line, code) in suppressions.codes() {
+            if rule_by_code(code).is_none() {
+                let comment = parse
+                    .tokens
+                    .iter()
+                    .find(|token| {
+                        token.kind == TokenKind::LineComment
+                            && index.position(source, token.span.start as usize).line == line
+                    })
+                    .map_or(Span::empty_at(0), |token| token.span);
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UnknownRule,
+                        format!("`{code}` is not a rule code, so nothing is ignored"),
+                        comment,
+                        "in this suppression comment",
+                    )
+                    .with_help("`glia rule --all` lists the codes"),
+                );
+            }
+        }
+    }
     diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
     diagnostics
 }
@@ -119,6 +187,20 @@ pub fn lint(source: &[u8], dialect: Dialect) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suppression_comment_silences_its_codes_on_its_line_only() {
+        let source = b"NEURON { SUFFIX t USEION k READ ek WRITE ik }\nASSIGNED {\n    v (mV) : glia: ignore[A101]\n    ik : glia: ignore[a102, N999]\n    celsius\n}\n";
+        let codes: Vec<&str> = lint(source, Dialect::Arbor)
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(
+            codes,
+            vec!["E007", "A101"],
+            "the celsius finding stays; N999 is unknown"
+        );
+    }
 
     #[test]
     fn codes_are_unique_and_documented() {

@@ -2,7 +2,7 @@
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::DeclarationBlock;
+use crate::syntax::ast::{Declaration, DeclarationBlock};
 use crate::syntax::Dialect;
 
 pub static RULE: Rule = Rule {
@@ -37,25 +37,36 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         .iter()
         .map(|name| name.span.slice(context.source))
         .collect();
-    context
+    let is_current = |declaration: &&Declaration| {
+        currents.contains(&declaration.name.span.slice(context.source))
+    };
+    let finding = |declaration: &Declaration| {
+        let name = context.text(declaration.name.span);
+        rule.finding(
+            format!("`{name}` is a NONSPECIFIC_CURRENT and cannot also be declared in ASSIGNED or STATE"),
+            declaration.name.span,
+            "modcc fails on this declaration (\"symbol already exists\")".to_string(),
+        )
+    };
+    let assigned = context
         .declarations_in(DeclarationBlock::Assigned)
-        .chain(context.declarations_in(DeclarationBlock::State))
-        .filter(|declaration| currents.contains(&declaration.name.span.slice(context.source)))
+        .filter(is_current)
         .map(|declaration| {
-            let name = context.text(declaration.name.span);
-            rule.finding(
-                format!(
-                    "`{name}` is a NONSPECIFIC_CURRENT and cannot also be declared in ASSIGNED"
-                ),
-                declaration.name.span,
-                "modcc fails on this declaration (\"symbol already exists\")".to_string(),
+            finding(declaration).with_fix(
+                format!("delete `{}` from ASSIGNED", context.text(declaration.span)),
+                vec![super::deletion_of(context.source, declaration)],
             )
-            .with_help(format!(
-                "delete `{}` from ASSIGNED",
-                context.text(declaration.span)
-            ))
-        })
-        .collect()
+        });
+    // A current that is a STATE needs rewriting by hand: no fix.
+    let states = context
+        .declarations_in(DeclarationBlock::State)
+        .filter(is_current)
+        .map(|declaration| {
+            finding(declaration).with_help(
+                "give the state another name and assign the current from it in BREAKPOINT",
+            )
+        });
+    assigned.chain(states).collect()
 }
 
 #[cfg(test)]

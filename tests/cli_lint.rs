@@ -1,0 +1,187 @@
+//! `glia lint` and `glia rule` as a user runs them: rule findings, suppression comments, `--fix` and `--diff`,
+//! `--fail-on`, `--statistics`, the CI formats; and a fixed file checked with the real modcc.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn glia(arguments: &[&str], directory: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_glia"))
+        .args(arguments)
+        .current_dir(directory)
+        .output()
+        .expect("glia runs")
+}
+
+/// A NEURON leak channel as commonly written: fine for nocmodl, three modcc problems with safe fixes.
+const LEAK: &[u8] = b"NEURON {\r\n    SUFFIX leak\r\n    NONSPECIFIC_CURRENT il\r\n    RANGE g\r\n}\r\nPARAMETER { g = 0.001 (S/cm2) }\r\nASSIGNED {\r\n    v (mV) : membrane voltage\r\n    il (mA/cm2)\r\n}\r\nBREAKPOINT { il = g*(v - -70) }\r\n";
+
+#[test]
+fn rules_find_what_modcc_refuses_and_the_fix_is_accepted_by_modcc() {
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("leak.mod");
+    std::fs::write(&file, LEAK).unwrap();
+    let neuron = glia(&["lint", "leak.mod"], directory.path());
+    assert_eq!(neuron.status.code(), Some(0), "nocmodl accepts this file");
+    let arbor = glia(
+        &["lint", "--dialect", "arbor", "--format", "json", "leak.mod"],
+        directory.path(),
+    );
+    assert_eq!(arbor.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&arbor.stdout).unwrap();
+    let rules: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["A101", "A103"]);
+    assert!(findings[0]["fix"]["edits"].is_array());
+
+    let diff = glia(
+        &["lint", "--dialect", "arbor", "--diff", "leak.mod"],
+        directory.path(),
+    );
+    let diff_text = String::from_utf8_lossy(&diff.stdout);
+    assert!(diff_text.contains("-    il (mA/cm2)"), "{diff_text}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        LEAK,
+        "--diff changes nothing"
+    );
+
+    let fixed = glia(
+        &["lint", "--dialect", "arbor", "--fix", "leak.mod"],
+        directory.path(),
+    );
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    let after = std::fs::read(&file).unwrap();
+    assert_eq!(
+        after,
+        b"NEURON {\r\n    SUFFIX leak\r\n    NONSPECIFIC_CURRENT il\r\n    RANGE g\r\n}\r\nPARAMETER { g = 0.001 (S/cm2) }\r\nASSIGNED {\r\n    : membrane voltage\r\n}\r\nBREAKPOINT { il = g*(v - -70) }\r\n",
+        "only the two declarations go; the comment and the CRLF line endings stay"
+    );
+    let modcc = common::oracle_site_packages().join("arbor/bin/modcc");
+    let output_folder = directory.path().join("modcc-output");
+    std::fs::create_dir(&output_folder).unwrap();
+    let compiled = Command::new(modcc)
+        .args(["-t", "cpu", "-N", "arb", "-o"])
+        .arg(&output_folder)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        compiled.status.success(),
+        "modcc refuses the fixed file: {compiled:?}"
+    );
+}
+
+#[test]
+fn suppression_comments_and_statistics() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(
+        directory.path().join("quiet.mod"),
+        "NEURON { SUFFIX q NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV) : glia: ignore[A101]\n    i : glia: ignore[A103]\n}\n",
+    )
+    .unwrap();
+    let quiet = glia(
+        &["lint", "--dialect", "arbor", "quiet.mod"],
+        directory.path(),
+    );
+    assert_eq!(
+        quiet.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&quiet.stdout)
+    );
+
+    std::fs::write(
+        directory.path().join("loud.mod"),
+        "NEURON { SUFFIX l NONSPECIFIC_CURRENT i }\nASSIGNED { v (mV) : glia: ignore[X999]\n}\n",
+    )
+    .unwrap();
+    let loud = glia(
+        &[
+            "lint",
+            "--dialect",
+            "arbor",
+            "--statistics",
+            "--format",
+            "concise",
+            "loud.mod",
+        ],
+        directory.path(),
+    );
+    assert_eq!(loud.status.code(), Some(1));
+    let lines = String::from_utf8_lossy(&loud.stdout);
+    assert!(lines.contains("loud.mod:2:12: error[A101]"), "{lines}");
+    assert!(
+        lines.contains("error[E007] `X999` is not a rule code"),
+        "{lines}"
+    );
+    let statistics = String::from_utf8_lossy(&loud.stderr);
+    assert!(
+        statistics.contains("A101  error   builtin-declared-in-assigned"),
+        "{statistics}"
+    );
+}
+
+#[test]
+fn github_annotations_and_both_dialects() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(
+        directory.path().join("both.mod"),
+        "NEURON { SUFFIX b RANGE r }\nASSIGNED { v (mV) }\nFUNCTION r(x) { r = x }\n",
+    )
+    .unwrap();
+    let output = glia(
+        &[
+            "lint",
+            "--dialect",
+            "both",
+            "--format",
+            "github",
+            "both.mod",
+        ],
+        directory.path(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "::error file=both.mod,line=2,col=12,endLine=2,endColumn=13,title=A101::[Arbor]"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("title=N102::[NEURON] `r` is used both as a variable and as a function"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rule_documentation() {
+    let directory = tempfile::tempdir().unwrap();
+    let all = glia(&["rule", "--all"], directory.path());
+    assert_eq!(all.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&all.stdout).contains("A102  ion-variable-declared-in-assigned")
+    );
+    let one = glia(&["rule", "n101"], directory.path());
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(
+        text.starts_with("# N101 ion-variable-declared-constant"),
+        "{text}"
+    );
+    assert!(text.contains("## Fix"));
+    assert_eq!(
+        glia(&["rule", "Z000"], directory.path()).status.code(),
+        Some(2)
+    );
+}

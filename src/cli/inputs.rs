@@ -62,3 +62,31 @@ fn collect_directory(directory: &Path, files: &mut Vec<InputFile>, errors: &mut 
         }
     }
 }
+
+/// Finds the mod files under `paths` and runs `work` on each file's bytes, in parallel (rayon), keeping the input
+/// order. Files that cannot be read, and paths that cannot be searched, come back as errors; the others are done.
+pub fn process_mod_files<T: Send>(
+    paths: &[PathBuf],
+    work: impl Fn(&InputFile, Vec<u8>) -> T + Sync,
+) -> (Vec<T>, Vec<InputError>) {
+    use rayon::prelude::*;
+    let (files, mut errors) = collect_mod_files(paths);
+    let results: Vec<Result<T, InputError>> = files
+        .par_iter()
+        .map(|file| match std::fs::read(&file.path) {
+            Ok(source) => Ok(work(file, source)),
+            Err(error) => Err(InputError {
+                path: file.path.clone(),
+                message: error.to_string(),
+            }),
+        })
+        .collect();
+    let mut done = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(value) => done.push(value),
+            Err(error) => errors.push(error),
+        }
+    }
+    (done, errors)
+}

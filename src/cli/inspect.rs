@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::inputs::{collect_mod_files, InputError};
+use super::inputs::process_mod_files;
 use super::{exit, OutputFormat};
 use crate::identity::inspection::{inspect, Inspection};
 
@@ -31,27 +30,11 @@ struct FileInspection {
 }
 
 pub fn run(arguments: &InspectArguments) -> ExitCode {
-    let (files, mut input_errors) = collect_mod_files(&arguments.paths);
-    let results: Vec<Result<FileInspection, InputError>> = files
-        .par_iter()
-        .map(|file| match std::fs::read(&file.path) {
-            Ok(source) => Ok(FileInspection {
-                file: file.display.clone(),
-                inspection: inspect(&source),
-            }),
-            Err(error) => Err(InputError {
-                path: file.path.clone(),
-                message: error.to_string(),
-            }),
-        })
-        .collect();
-    let mut reports = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(report) => reports.push(report),
-            Err(error) => input_errors.push(error),
-        }
-    }
+    let (reports, input_errors) =
+        process_mod_files(&arguments.paths, |file, source| FileInspection {
+            file: file.display.clone(),
+            inspection: inspect(&source),
+        });
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match arguments.format {

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use rayon::prelude::*;
 
 use super::exit;
-use super::inputs::{collect_mod_files, InputError};
+use super::inputs::process_mod_files;
 use crate::diagnostics::{ci, human, json, Diagnostic, FileReport, Severity};
 use crate::syntax::Dialect;
 
@@ -59,42 +58,24 @@ pub fn run_pass(
     pass: &(dyn Fn(&[u8], Dialect) -> Vec<Diagnostic> + Sync),
 ) -> ExitCode {
     let format = options.format;
-    let (files, mut input_errors) = collect_mod_files(paths);
-    let results: Vec<Result<ReportedFile, InputError>> = files
-        .par_iter()
-        .map(|file| match std::fs::read(&file.path) {
-            Ok(source) => {
-                let mut diagnostics = Vec::new();
-                for &dialect in dialects {
-                    let mut found = pass(&source, dialect);
-                    if dialects.len() > 1 {
-                        for diagnostic in &mut found {
-                            diagnostic.message =
-                                format!("[{}] {}", dialect.name(), diagnostic.message);
-                        }
-                    }
-                    diagnostics.extend(found);
+    let (reported, input_errors) = process_mod_files(paths, |file, source| {
+        let mut diagnostics = Vec::new();
+        for &dialect in dialects {
+            let mut found = pass(&source, dialect);
+            if dialects.len() > 1 {
+                for diagnostic in &mut found {
+                    diagnostic.message = format!("[{}] {}", dialect.name(), diagnostic.message);
                 }
-                diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
-                Ok(ReportedFile {
-                    display: file.display.clone(),
-                    source,
-                    diagnostics,
-                })
             }
-            Err(error) => Err(InputError {
-                path: file.path.clone(),
-                message: error.to_string(),
-            }),
-        })
-        .collect();
-    let mut reported = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(file) => reported.push(file),
-            Err(error) => input_errors.push(error),
+            diagnostics.extend(found);
         }
-    }
+        diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+        ReportedFile {
+            display: file.display.clone(),
+            source,
+            diagnostics,
+        }
+    });
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -7,6 +7,7 @@
 use chumsky::error::LabelError;
 use chumsky::prelude::*;
 
+use super::reader::{peek, ExpressionInput};
 use super::{to_span, token, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
 use crate::span::Span;
 use crate::syntax::token::TokenKind;
@@ -28,6 +29,38 @@ fn starts_top_level_item(token: SyntaxToken) -> bool {
     token.first_on_line && token.kind.starts_top_level_item()
 }
 
+/// A top-level keyword at the start of a line ends a block whose `}` is missing (INITIAL excepted: it is also the
+/// nested INITIAL statement of NET_RECEIVE).
+pub(crate) fn ends_block_without_brace(token: SyntaxToken) -> bool {
+    starts_top_level_item(token) && token.kind != TokenKind::KwInitial
+}
+
+/// Skips what could not be read as a statement: at least one token, then up to the next token that starts a line
+/// or the `}` that closes the block (braces in between are skipped whole, unless a top-level keyword shows that
+/// one was never closed). Yields the skipped span.
+pub(crate) fn skip_to_next_statement(input: &mut ExpressionInput<'_, '_>) -> Span {
+    let mut depth = 0usize;
+    let mut span: Option<Span> = None;
+    while let Some(token) = peek(input) {
+        if span.is_some() {
+            if depth == 0 && (token.first_on_line || token.kind == TokenKind::RightBrace) {
+                break;
+            }
+            if depth > 0 && ends_block_without_brace(token) {
+                break;
+            }
+        }
+        match token.kind {
+            TokenKind::LeftBrace => depth += 1,
+            TokenKind::RightBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        input.next();
+        span = Some(span.map_or(token.span, |span| span.cover(token.span)));
+    }
+    span.unwrap_or_default()
+}
+
 /// Skips a statement that could not be read: at least one token, then up to the next token that starts a line or
 /// the `}` that closes the enclosing block. Fails (skipping nothing) at a `}`, at the end of the input, and at a
 /// top-level keyword that starts a line, so that the enclosing block can end there.
@@ -46,25 +79,7 @@ pub(crate) fn skip_statement<'t>() -> impl Parser<'t, ParserInput<'t>, Span, Ext
             }
             Some(_) => {}
         }
-        let mut depth = 0usize;
-        let mut first = true;
-        while let Some(token) = input.peek() as Option<SyntaxToken> {
-            if depth == 0 && !first && (token.first_on_line || token.kind == TokenKind::RightBrace)
-            {
-                break;
-            }
-            if depth > 0 && starts_top_level_item(token) {
-                break;
-            }
-            match token.kind {
-                TokenKind::LeftBrace => depth += 1,
-                TokenKind::RightBrace => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-            input.next();
-            first = false;
-        }
-        Ok(to_span(input.span_since(&start)))
+        Ok(skip_to_next_statement(input))
     })
 }
 

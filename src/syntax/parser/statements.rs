@@ -10,6 +10,7 @@ use chumsky::prelude::*;
 
 use super::expressions::{expression, name_or_call};
 use super::reader::{accept, expect, expect_after_operand, peek, unexpected, ExpressionInput};
+use super::recovery::{ends_block_without_brace, skip_to_next_statement};
 use super::{to_span, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
 use crate::span::Span;
 use crate::syntax::ast::{
@@ -78,7 +79,7 @@ fn block_contents(input: &mut Input<'_, '_>) -> Result<Block, SyntaxError> {
                     Ok(statement) => statements.push(statement),
                     Err(error) => {
                         input.rewind(checkpoint);
-                        let span = skip_statement(input);
+                        let span = skip_to_next_statement(input);
                         input.emit(error);
                         statements.push(Statement {
                             kind: StatementKind::Error,
@@ -93,37 +94,6 @@ fn block_contents(input: &mut Input<'_, '_>) -> Result<Block, SyntaxError> {
 
 fn last_span(statements: &[Statement], open: Span) -> Span {
     statements.last().map_or(open, |statement| statement.span)
-}
-
-/// A top-level keyword that starts a line ends a block whose `}` is missing (INITIAL excepted: it is also the
-/// nested INITIAL statement of NET_RECEIVE).
-fn ends_block_without_brace(token: SyntaxToken) -> bool {
-    token.first_on_line && token.kind.starts_top_level_item() && token.kind != TokenKind::KwInitial
-}
-
-/// Skips a statement that could not be read: at least one token, then up to the next token that starts a line or
-/// the `}` that closes the block (braces in between are skipped whole). Yields the skipped span.
-fn skip_statement(input: &mut Input<'_, '_>) -> Span {
-    let mut depth = 0usize;
-    let mut span: Option<Span> = None;
-    while let Some(token) = peek(input) {
-        if span.is_some() {
-            if depth == 0 && (token.first_on_line || token.kind == TokenKind::RightBrace) {
-                break;
-            }
-            if depth > 0 && ends_block_without_brace(token) {
-                break;
-            }
-        }
-        match token.kind {
-            TokenKind::LeftBrace => depth += 1,
-            TokenKind::RightBrace => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        input.next();
-        span = Some(span.map_or(token.span, |span| span.cover(token.span)));
-    }
-    span.unwrap_or_default()
 }
 
 fn statement(input: &mut Input<'_, '_>) -> Result<Statement, SyntaxError> {

@@ -185,3 +185,45 @@ fn rule_documentation() {
         Some(2)
     );
 }
+
+#[test]
+fn configuration_in_pyproject_and_glia_toml() {
+    let directory = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = directory.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let mechanism = "NEURON { SUFFIX x NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV)\n    i\n}\n";
+    write("mods/arbor/a.mod", mechanism);
+    write("mods/legacy/b.mod", mechanism);
+    write("mods/neuron/c.mod", mechanism);
+    write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\n\n[tool.glia.lint]\nignore = [\"A103\"]\n\
+         [tool.glia.lint.per-path-dialect]\n\"mods/arbor/**\" = \"arbor\"\n\"mods/legacy/**\" = \"arbor\"\n\
+         [tool.glia.lint.per-file-ignores]\n\"mods/legacy/*.mod\" = [\"A1\"]\n",
+    );
+    let output = glia(&["lint", "--format", "concise", "mods"], directory.path());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        vec!["mods/arbor/a.mod:3:5: error[A101] `v` is an Arbor builtin and cannot be declared in ASSIGNED"],
+        "arbor/ is linted for Arbor without A103; legacy/ ignores A1xx; neuron/ is linted for NEURON"
+    );
+    // The command line's dialect wins over the configuration's.
+    let both = glia(
+        &["lint", "--dialect", "neuron", "--format", "concise", "mods"],
+        directory.path(),
+    );
+    assert_eq!(both.status.code(), Some(0));
+
+    write("glia.toml", "[lint]\nselect = [\"A999\"]\n");
+    let typo = glia(&["lint", "mods"], directory.path());
+    assert_eq!(
+        typo.status.code(),
+        Some(2),
+        "an unknown code is an error, not silence"
+    );
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("`A999` names no rule"));
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::report::{run_pass, DiagnosticFormat, ReportOptions};
+use super::report::{in_dialects, run_pass, DiagnosticFormat, ReportOptions};
 use super::DialectArgument;
 use crate::syntax::parse;
 
@@ -24,10 +24,14 @@ pub struct CheckArguments {
 }
 
 pub fn run(arguments: &CheckArguments) -> ExitCode {
+    let dialects = [arguments.dialect.into()];
     run_pass(
         &arguments.paths,
-        &[arguments.dialect.into()],
         &ReportOptions::new(arguments.format),
-        &|source, dialect| parse(source, dialect).diagnostics,
+        &|_file, source| {
+            in_dialects(source, &dialects, |source, dialect| {
+                parse(source, dialect).diagnostics
+            })
+        },
     )
 }

@@ -1,7 +1,7 @@
 //! `glia lint`: what nocmodl and modcc will reject, syntax and beyond, for CI and for package authors; and
 //! `glia rule`, the documentation of each rule.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -9,8 +9,9 @@ use clap::{Args, ValueEnum};
 use super::atomic_write::write_atomically;
 use super::exit;
 use super::inputs::collect_mod_files;
-use super::report::{run_pass, DiagnosticFormat, ReportOptions};
-use crate::diagnostics::Severity;
+use super::lint_config::LintConfiguration;
+use super::report::{in_dialects, run_pass, DiagnosticFormat, ReportOptions};
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantics::lint::{lint, rule_by_code, RULES};
 use crate::span::{apply_edits, TextEdit};
 use crate::syntax::Dialect;
@@ -25,9 +26,12 @@ pub enum LintDialect {
 
 #[derive(Args, Debug)]
 pub struct LintArguments {
-    /// The dialect(s) whose compiler the findings speak for.
-    #[arg(long, value_enum, default_value = "neuron")]
-    dialect: LintDialect,
+    /// The dialect(s) whose compiler the findings speak for [default: from the configuration, else neuron].
+    #[arg(long, value_enum)]
+    dialect: Option<LintDialect>,
+    /// The configuration file [default: the nearest glia.toml or pyproject.toml with a lint table].
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     format: DiagnosticFormat,
@@ -66,13 +70,32 @@ pub struct RuleArguments {
 }
 
 pub fn run(arguments: &LintArguments) -> ExitCode {
-    let dialects: &[Dialect] = match arguments.dialect {
-        LintDialect::Neuron => &[Dialect::Neuron],
-        LintDialect::Arbor => &[Dialect::Arbor],
-        LintDialect::Both => &[Dialect::Neuron, Dialect::Arbor],
+    let working_folder = std::env::current_dir().unwrap_or_default();
+    let configuration =
+        match LintConfiguration::discover(arguments.config.as_deref(), &working_folder) {
+            Ok(configuration) => configuration,
+            Err(message) => {
+                eprintln!("glia: {message}");
+                return ExitCode::from(exit::USAGE_OR_IO);
+            }
+        };
+    let chosen: Option<Vec<Dialect>> = arguments.dialect.map(|dialect| match dialect {
+        LintDialect::Neuron => vec![Dialect::Neuron],
+        LintDialect::Arbor => vec![Dialect::Arbor],
+        LintDialect::Both => vec![Dialect::Neuron, Dialect::Arbor],
+    });
+    let dialects_for = |path: &Path| {
+        chosen
+            .clone()
+            .unwrap_or_else(|| configuration.dialects_for(path))
+    };
+    let lint_file = |path: &Path, source: &[u8]| -> Vec<Diagnostic> {
+        let mut diagnostics = in_dialects(source, &dialects_for(path), lint);
+        diagnostics.retain(|diagnostic| configuration.keeps(path, diagnostic));
+        diagnostics
     };
     if arguments.fix || arguments.diff {
-        if let Err(status) = apply_fixes(&arguments.paths, dialects, arguments.diff) {
+        if let Err(status) = apply_fixes(&arguments.paths, arguments.diff, &lint_file) {
             return status;
         }
     }
@@ -84,11 +107,17 @@ pub fn run(arguments: &LintArguments) -> ExitCode {
         },
         statistics: arguments.statistics,
     };
-    run_pass(&arguments.paths, dialects, &options, &lint)
+    run_pass(&arguments.paths, &options, &|file, source| {
+        lint_file(&file.path, source)
+    })
 }
 
 /// Applies (or, with `show_only`, prints as a diff) every safe fix the rules offer for each file.
-fn apply_fixes(paths: &[PathBuf], dialects: &[Dialect], show_only: bool) -> Result<(), ExitCode> {
+fn apply_fixes(
+    paths: &[PathBuf],
+    show_only: bool,
+    lint_file: &dyn Fn(&Path, &[u8]) -> Vec<Diagnostic>,
+) -> Result<(), ExitCode> {
     let (files, input_errors) = collect_mod_files(paths);
     if let Some(error) = input_errors.first() {
         eprintln!(
@@ -104,9 +133,8 @@ fn apply_fixes(paths: &[PathBuf], dialects: &[Dialect], show_only: bool) -> Resu
             eprintln!("glia: cannot read {}: {error}", file.display);
             ExitCode::from(exit::USAGE_OR_IO)
         })?;
-        let edits: Vec<TextEdit> = dialects
-            .iter()
-            .flat_map(|&dialect| lint(&source, dialect))
+        let edits: Vec<TextEdit> = lint_file(&file.path, &source)
+            .into_iter()
             .filter_map(|diagnostic| diagnostic.fix)
             .flat_map(|fix| fix.edits)
             .collect();

@@ -6,6 +6,7 @@ mod hash;
 pub mod inputs;
 mod inspect;
 mod lint;
+mod lint_config;
 mod rename;
 mod report;
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use super::exit;
-use super::inputs::process_mod_files;
+use super::inputs::{process_mod_files, InputFile};
 use crate::diagnostics::{ci, human, json, Diagnostic, FileReport, Severity};
 use crate::syntax::Dialect;
 
@@ -31,6 +31,26 @@ struct ReportedFile {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Runs `pass` on `source` for each of `dialects`; with several, each message names its dialect. Sorted by position.
+pub fn in_dialects(
+    source: &[u8],
+    dialects: &[Dialect],
+    pass: impl Fn(&[u8], Dialect) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for &dialect in dialects {
+        let mut found = pass(source, dialect);
+        if dialects.len() > 1 {
+            for diagnostic in &mut found {
+                diagnostic.message = format!("[{}] {}", dialect.name(), diagnostic.message);
+            }
+        }
+        diagnostics.extend(found);
+    }
+    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    diagnostics
+}
+
 /// How a pass reports: the output format, the severity that makes the exit status 1, and whether to print counts
 /// per code.
 pub struct ReportOptions {
@@ -49,27 +69,16 @@ impl ReportOptions {
     }
 }
 
-/// Reads the mod files under `paths`, runs `pass` on each for each dialect, prints the diagnostics, and returns the
+/// Reads the mod files under `paths`, runs `pass` on each, prints the diagnostics, and returns the
 /// exit status: 2 when a path could not be read, else 1 when any finding is at or above `fail_on`, else 0.
 pub fn run_pass(
     paths: &[PathBuf],
-    dialects: &[Dialect],
     options: &ReportOptions,
-    pass: &(dyn Fn(&[u8], Dialect) -> Vec<Diagnostic> + Sync),
+    pass: &(dyn Fn(&InputFile, &[u8]) -> Vec<Diagnostic> + Sync),
 ) -> ExitCode {
     let format = options.format;
     let (reported, input_errors) = process_mod_files(paths, |file, source| {
-        let mut diagnostics = Vec::new();
-        for &dialect in dialects {
-            let mut found = pass(&source, dialect);
-            if dialects.len() > 1 {
-                for diagnostic in &mut found {
-                    diagnostic.message = format!("[{}] {}", dialect.name(), diagnostic.message);
-                }
-            }
-            diagnostics.extend(found);
-        }
-        diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+        let diagnostics = pass(file, &source);
         ReportedFile {
             display: file.display.clone(),
             source,

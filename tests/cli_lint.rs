@@ -87,7 +87,7 @@ fn suppression_comments_and_statistics() {
     let directory = tempfile::tempdir().unwrap();
     std::fs::write(
         directory.path().join("quiet.mod"),
-        "NEURON { SUFFIX q NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV) : glia: ignore[A101]\n    i : glia: ignore[A103]\n}\n",
+        "NEURON { SUFFIX q NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV) : glia: ignore[A101]\n    i : glia: ignore[A103]\n}\nBREAKPOINT { }\n",
     )
     .unwrap();
     let quiet = glia(
@@ -194,7 +194,8 @@ fn configuration_in_pyproject_and_glia_toml() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     };
-    let mechanism = "NEURON { SUFFIX x NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV)\n    i\n}\n";
+    let mechanism =
+        "NEURON { SUFFIX x NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV)\n    i\n}\nBREAKPOINT { }\n";
     write("mods/arbor/a.mod", mechanism);
     write("mods/legacy/b.mod", mechanism);
     write("mods/neuron/c.mod", mechanism);

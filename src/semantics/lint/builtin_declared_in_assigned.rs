@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn voltage_in_assigned_is_an_arbor_error_only() {
         let source =
-            b"NEURON { SUFFIX x NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV)\n    g\n}\n";
+            b"NEURON { SUFFIX x NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV)\n    g\n}\nBREAKPOINT { }\n";
         let arbor = lint(source, Dialect::Arbor);
         assert_eq!(arbor.len(), 1, "{arbor:?}");
         assert_eq!(arbor[0].code.as_str(), "A101");

@@ -57,13 +57,13 @@ mod tests {
 
     #[test]
     fn ion_current_in_assigned_is_an_arbor_error_only() {
-        let source = b"NEURON { SUFFIX t USEION k READ ek WRITE ik }\nASSIGNED { ik (mA/cm2) }\n";
+        let source = b"NEURON { SUFFIX t USEION k READ ek WRITE ik }\nASSIGNED { ik (mA/cm2) }\nBREAKPOINT { }\n";
         let arbor = lint(source, Dialect::Arbor);
         assert_eq!(arbor.len(), 1, "{arbor:?}");
         assert_eq!(arbor[0].code.as_str(), "A102");
         assert!(lint(source, Dialect::Neuron).is_empty());
         let parameter =
-            b"NEURON { SUFFIX t USEION k READ ek WRITE ik }\nPARAMETER { ek = -80 (mV) }\n";
+            b"NEURON { SUFFIX t USEION k READ ek WRITE ik }\nPARAMETER { ek = -80 (mV) }\nBREAKPOINT { }\n";
         assert!(lint(parameter, Dialect::Arbor).is_empty());
     }
 }

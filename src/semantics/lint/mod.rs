@@ -5,9 +5,14 @@
 //! Codes: `N1xx` are errors nocmodl (NEURON) gives, `A1xx` errors modcc (Arbor) gives.
 
 mod builtin_declared_in_assigned;
+mod duplicate_declaration;
 mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
+mod missing_breakpoint;
+mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
+mod range_undeclared;
+mod state_declared_global;
 pub mod suppression;
 mod variable_and_function;
 
@@ -125,8 +130,13 @@ pub static RULES: &[&Rule] = &[
     &builtin_declared_in_assigned::RULE,
     &ion_variable_declared_in_assigned::RULE,
     &nonspecific_current_declared_in_assigned::RULE,
+    &missing_breakpoint::RULE,
+    &range_undeclared::RULE,
     &ion_variable_declared_constant::RULE,
     &variable_and_function::RULE,
+    &duplicate_declaration::RULE,
+    &state_declared_global::RULE,
+    &net_receive_outside_point_process::RULE,
 ];
 
 /// The rule with `code`, if any.
@@ -190,7 +200,7 @@ mod tests {
 
     #[test]
     fn a_suppression_comment_silences_its_codes_on_its_line_only() {
-        let source = b"NEURON { SUFFIX t USEION k READ ek WRITE ik }\nASSIGNED {\n    v (mV) : glia: ignore[A101]\n    ik : glia: ignore[a102, N999]\n    celsius\n}\n";
+        let source = b"NEURON { SUFFIX t USEION k READ ek WRITE ik }\nASSIGNED {\n    v (mV) : glia: ignore[A101]\n    ik : glia: ignore[a102, N999]\n    celsius\n}\nBREAKPOINT { }\n";
         let codes: Vec<&str> = lint(source, Dialect::Arbor)
             .iter()
             .map(|d| d.code.as_str())

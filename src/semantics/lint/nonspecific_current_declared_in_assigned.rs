@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn nonspecific_current_in_assigned_is_an_arbor_error_only() {
-        let source = b"NEURON { SUFFIX t NONSPECIFIC_CURRENT il }\nASSIGNED { il (mA/cm2) }\n";
+        let source = b"NEURON { SUFFIX t NONSPECIFIC_CURRENT il }\nASSIGNED { il (mA/cm2) }\nBREAKPOINT { }\n";
         let arbor = lint(source, Dialect::Arbor);
         assert_eq!(arbor.len(), 1, "{arbor:?}");
         assert_eq!(arbor[0].code.as_str(), "A103");

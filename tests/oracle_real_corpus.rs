@@ -181,6 +181,8 @@ enum GliaVerdict {
     Errors {
         count: usize,
         first: String,
+        /// The line of the first error.
+        first_line: usize,
     },
     /// Exit status 2, a crash, output that is not the documented JSON, or an exit status contradicting it.
     Broken(String),
@@ -190,7 +192,7 @@ impl GliaVerdict {
     fn describe(&self) -> String {
         match self {
             GliaVerdict::NoError => "no error".to_owned(),
-            GliaVerdict::Errors { count, first } => format!("{count} error(s), first: {first}"),
+            GliaVerdict::Errors { count, first, .. } => format!("{count} error(s), first: {first}"),
             GliaVerdict::Broken(message) => format!("BROKEN: {message}"),
         }
     }
@@ -486,6 +488,7 @@ fn interpret_glia_check(run: &ProcessRun) -> GliaVerdict {
         None => GliaVerdict::NoError,
         Some(first) => GliaVerdict::Errors {
             count: errors.len(),
+            first_line: first["line"].as_u64().unwrap_or(0) as usize,
             first: shorten(&format!(
                 "{}:{} [{}] {}",
                 first["line"],
@@ -607,6 +610,8 @@ fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize) {
     for (compiler_index, compiler) in Compiler::ALL.into_iter().enumerate() {
         // [accepted, rejected for syntax, rejected for semantics] x [clean, error]
         let mut matrix = [[0usize; 2]; 3];
+        // [rejections whose message names a line, of which lint's first error is on that line]
+        let mut located = [0usize; 2];
         for outcome in outcomes {
             let (compiler_verdict, _) = &outcome.compilers[compiler_index];
             let lint_verdict = &outcome.lint[compiler_index];
@@ -618,6 +623,19 @@ fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize) {
             };
             let column = usize::from(!matches!(lint_verdict, GliaVerdict::NoError));
             matrix[row][column] += 1;
+            if let (
+                CompilerVerdict::RejectedForSyntax(message)
+                | CompilerVerdict::RejectedForSemantics(message),
+                GliaVerdict::Errors { first_line, .. },
+            ) = (compiler_verdict, lint_verdict)
+            {
+                if let Some(compiler_line) = line_named_in(message) {
+                    located[0] += 1;
+                    if compiler_line == *first_line {
+                        located[1] += 1;
+                    }
+                }
+            }
             let agrees = (row == 0) == (column == 0);
             if !agrees {
                 if row < 2 || matches!(lint_verdict, GliaVerdict::Broken(_)) {
@@ -634,6 +652,15 @@ fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize) {
                 .unwrap();
             }
         }
+        writeln!(
+            report,
+            "{:<8} first lint error on the line the compiler names: {}/{} = {:.1}%",
+            compiler.name(),
+            located[1],
+            located[0],
+            100.0 * located[1] as f64 / located[0].max(1) as f64
+        )
+        .unwrap();
         let total: usize = matrix.iter().flatten().sum();
         let agreeing = matrix[0][0] + matrix[1][1] + matrix[2][1];
         writeln!(
@@ -655,4 +682,11 @@ fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize) {
     report.push_str("files where lint and the compiler differ:\n");
     report.push_str(&differences);
     (report, false_alarms)
+}
+
+/// The line number a compiler's message names: nocmodl's "at line 12", modcc's "(line 12,col 3)".
+fn line_named_in(message: &str) -> Option<usize> {
+    let after = &message[message.find("line ")? + "line ".len()..];
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }

@@ -72,13 +72,13 @@ mod tests {
     #[test]
     fn a_second_declaration_is_a_neuron_error() {
         let findings = lint(
-            b"NEURON { SUFFIX t }\nPARAMETER { a = 1 }\nASSIGNED { a }\n",
+            b"NEURON { SUFFIX t }\nPARAMETER { a = 1 (1) }\nASSIGNED { a }\n",
             Dialect::Neuron,
         );
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].code.as_str(), "N103");
         assert!(lint(
-            b"NEURON { SUFFIX t }\nPARAMETER { a = 1 }\nLOCAL a\n",
+            b"NEURON { SUFFIX t }\nPARAMETER { a = 1 (1) }\nLOCAL a\n",
             Dialect::Neuron
         )
         .is_empty());

@@ -2,19 +2,25 @@
 //! registered in [`RULES`]. `lint` runs the front end's checks (syntax and dialect) and then every rule that
 //! applies to the dialect.
 //!
-//! Codes: `N1xx` are errors nocmodl (NEURON) gives, `A1xx` errors modcc (Arbor) gives.
+//! Codes: `N1xx` are errors nocmodl (NEURON) gives, `A1xx` errors modcc (Arbor) gives, `B1xx` errors both give,
+//! `Wxxx` warnings neither compiler gives.
 
 mod builtin_declared_in_assigned;
 mod duplicate_declaration;
 mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
 mod missing_breakpoint;
+mod misspelt_celsius;
+mod net_receive_arguments;
 mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
+mod parameter_without_unit;
 mod range_undeclared;
+mod solve_target_missing;
 mod state_declared_global;
 pub mod suppression;
 mod variable_and_function;
+mod verbatim_in_threadsafe;
 
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{Code, Diagnostic, Severity};
@@ -132,11 +138,16 @@ pub static RULES: &[&Rule] = &[
     &nonspecific_current_declared_in_assigned::RULE,
     &missing_breakpoint::RULE,
     &range_undeclared::RULE,
+    &net_receive_arguments::RULE,
+    &solve_target_missing::RULE,
     &ion_variable_declared_constant::RULE,
     &variable_and_function::RULE,
     &duplicate_declaration::RULE,
     &state_declared_global::RULE,
     &net_receive_outside_point_process::RULE,
+    &misspelt_celsius::RULE,
+    &parameter_without_unit::RULE,
+    &verbatim_in_threadsafe::RULE,
 ];
 
 /// The rule with `code`, if any.

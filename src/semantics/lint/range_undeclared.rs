@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn an_undeclared_range_variable_is_an_arbor_error_only() {
-        let source = b"NEURON {\n SUFFIX t\n RANGE q, g, ik, i\n USEION k WRITE ik\n NONSPECIFIC_CURRENT i\n}\nPARAMETER {\n g = 1\n}\nBREAKPOINT {\n}\n";
+        let source = b"NEURON {\n SUFFIX t\n RANGE q, g, ik, i\n USEION k WRITE ik\n NONSPECIFIC_CURRENT i\n}\nPARAMETER {\n g = 1 (1)\n}\nBREAKPOINT {\n}\n";
         let findings = lint(source, Dialect::Arbor);
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].code.as_str(), "A105");

@@ -10,6 +10,9 @@ use crate::syntax::ast::{
 use crate::syntax::token::{Token, TokenKind};
 use crate::syntax::visit::{for_each_expression_of, for_each_statement, for_each_subexpression};
 
+/// The integration methods modcc 0.12 knows.
+const ARBOR_METHODS: &[&str] = &["cnexp", "sparse", "stochastic"];
+
 /// Words modcc reserves (its builtin functions and solver names): they cannot name a variable.
 const RESERVED_WORDS: &[&str] = &[
     "cnexp",
@@ -406,6 +409,16 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                         "modcc needs a method in SOLVE".to_string(),
                         Some("add `METHOD cnexp` (DERIVATIVE) or `METHOD sparse` (KINETIC)"),
                     );
+                }
+                if let Some(method) = method {
+                    let text = findings.text(method.span).into_owned();
+                    if !ARBOR_METHODS.contains(&text.as_str()) {
+                        findings.refused(
+                            method.span,
+                            format!("modcc has no integration method `{text}`"),
+                            Some("use `cnexp` (DERIVATIVE), `sparse` (KINETIC) or `stochastic`"),
+                        );
+                    }
                 }
                 check_ends_line(tokens, statement.span, "a SOLVE statement", findings);
             }

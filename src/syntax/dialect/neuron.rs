@@ -247,6 +247,19 @@ fn check_statements(file: &File, findings: &mut Findings<'_>) {
     let mut nested_blocks = Vec::new();
     for_each_statement(file, &mut |statement, _depth| {
         match &statement.kind {
+            StatementKind::Solve {
+                method: Some(method),
+                ..
+            } => {
+                let text = findings.text(method.span).into_owned();
+                if !METHOD_NAMES.contains(&text.as_str()) {
+                    findings.refused(
+                        method.span,
+                        format!("nocmodl has no integration method `{text}`"),
+                        Some("use `cnexp`, `derivimplicit`, `euler`, `runge` or `sparse`"),
+                    );
+                }
+            }
             StatementKind::Local { names } => {
                 for declaration in names {
                     check_not_method_name(declaration.name.span, findings);

@@ -228,3 +228,29 @@ fn configuration_in_pyproject_and_glia_toml() {
     );
     assert!(String::from_utf8_lossy(&typo.stderr).contains("`A999` names no rule"));
 }
+
+#[test]
+fn a_flux_reaction_is_fixed_for_arbor() {
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("decay.mod");
+    std::fs::write(
+        &file,
+        "NEURON {\n    SUFFIX decay\n    USEION ca READ ica WRITE cai\n    RANGE tau\n}\nPARAMETER { tau = 5 (ms) }\nSTATE { cai (mM) }\nBREAKPOINT {\n    SOLVE scheme METHOD sparse\n}\nKINETIC scheme {\n    ~ cai << (-cai/tau) : removal\n}\n",
+    )
+    .unwrap();
+    let fixed = glia(
+        &["lint", "--dialect", "arbor", "--fix", "decay.mod"],
+        directory.path(),
+    );
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stdout)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("    ~ cai <-> (0, -cai/tau) : removal\n"),
+        "{text}"
+    );
+}

@@ -13,7 +13,8 @@
 use serde::Serialize;
 
 use crate::span::{apply_edits, Span, TextEdit};
-use crate::syntax::ast::{DeclarationBlock, File, ItemKind, ReactionArrow, StatementKind};
+use crate::syntax::ast::{DeclarationBlock, File, ItemKind};
+use crate::syntax::dialect::flux_as_reaction;
 use crate::syntax::visit::for_each_statement;
 use crate::syntax::Dialect;
 
@@ -49,30 +50,12 @@ pub fn lowerings_for(dialect: Dialect, file: &File) -> Vec<Lowering> {
         }
     }
     for_each_statement(file, &mut |statement, _depth| {
-        if let StatementKind::Reaction {
-            arrow: ReactionArrow::Flux,
-            arrow_span,
-            right,
-            rates,
-            ..
-        } = &statement.kind
-        {
-            if right.is_empty() && rates.len() == 1 {
-                lowerings.push(Lowering {
-                    span: statement.span,
-                    description: "flux `~ x << (f)` written as `~ x <-> (0, f)`",
-                    edits: vec![
-                        TextEdit {
-                            span: *arrow_span,
-                            replacement: "<->".to_string(),
-                        },
-                        TextEdit {
-                            span: Span::empty_at(rates[0].span.start as usize),
-                            replacement: "0, ".to_string(),
-                        },
-                    ],
-                });
-            }
+        if let Some(edits) = flux_as_reaction(statement) {
+            lowerings.push(Lowering {
+                span: statement.span,
+                description: "flux `~ x << (f)` written as `~ x <-> (0, f)`",
+                edits,
+            });
         }
     });
     lowerings.sort_by_key(|lowering| lowering.span.start);

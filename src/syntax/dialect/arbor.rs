@@ -363,11 +363,13 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                 arrow, arrow_span, ..
             } => {
                 match arrow {
-                    ReactionArrow::Flux => findings.not_in_dialect(
-                        *arrow_span,
-                        "a `<<` reaction",
-                        Some("write `~ x <-> (0, flux)` instead"),
-                    ),
+                    ReactionArrow::Flux => {
+                        findings.not_in_dialect(*arrow_span, "a `<<` reaction", None);
+                        if let Some(edits) = flux_as_reaction(statement) {
+                            findings
+                                .with_fix_on_last("write the flux as `~ x <-> (0, flux)`", edits);
+                        }
+                    }
                     ReactionArrow::Forward => {
                         findings.not_in_dialect(*arrow_span, "a `->` reaction", None)
                     }
@@ -482,6 +484,32 @@ fn solves_linear_block(file: &File, name: Span, findings: &Findings<'_>) -> bool
         }
         _ => false,
     })
+}
+
+/// The edits that write a flux `~ x << (f)` as the reaction `~ x <-> (0, f)`, which modcc reads: a reaction from `x`
+/// to nothing, forward rate 0, backward rate `f`, which adds `f` to `x'` as the flux did. `None` for anything else.
+pub fn flux_as_reaction(
+    statement: &crate::syntax::ast::Statement,
+) -> Option<Vec<crate::span::TextEdit>> {
+    match &statement.kind {
+        StatementKind::Reaction {
+            arrow: ReactionArrow::Flux,
+            arrow_span,
+            right,
+            rates,
+            ..
+        } if right.is_empty() && rates.len() == 1 => Some(vec![
+            crate::span::TextEdit {
+                span: *arrow_span,
+                replacement: "<->".to_string(),
+            },
+            crate::span::TextEdit {
+                span: Span::empty_at(rates[0].span.start as usize),
+                replacement: "0, ".to_string(),
+            },
+        ]),
+        _ => None,
+    }
 }
 
 /// modcc wants a line break after a call statement and after SOLVE.

@@ -4,6 +4,8 @@
 //! `corpus/fixtures/invalid/<dialect>/`).
 
 mod arbor;
+
+pub use arbor::flux_as_reaction;
 mod neuron;
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -38,6 +40,13 @@ impl Findings<'_> {
     pub fn not_in_dialect(&mut self, span: Span, what: &str, help: Option<&str>) {
         let message = format!("{what} is not part of the {} dialect", self.dialect.name());
         self.refused(span, message, help);
+    }
+
+    /// Attaches a safe fix to the finding reported last.
+    pub fn with_fix_on_last(&mut self, description: &str, edits: Vec<crate::span::TextEdit>) {
+        if let Some(last) = self.diagnostics.pop() {
+            self.diagnostics.push(last.with_fix(description, edits));
+        }
     }
 
     /// The compiler refuses what is at `span`, for the reason in `message`.

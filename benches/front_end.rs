@@ -10,8 +10,12 @@
 //! 1. Criterion group `front_end`, single thread, throughput in bytes per second over every corpus file (one
 //!    iteration reads all of them, from memory; no IO is measured):
 //!    - `lex`: `glia::syntax::lexer::lex` in the NEURON dialect;
-//!    - `lex_parse`: `glia::syntax::parse` (lexer, parser, dialect checks, diagnostics) in the NEURON dialect;
-//!    - `lex_parse_arbor`: the same in the Arbor dialect.
+//!    - `lex_parse`: `glia::syntax::parse_grammar` (lexer and parser, with their diagnostics) in the NEURON dialect;
+//!    - `lex_parse_arbor`: the same in the Arbor dialect;
+//!    - `check`: `glia::syntax::parse`, which adds the checks of what nocmodl refuses beyond the grammar;
+//!    - `check_arbor`: the same for modcc.
+//!
+//!    The benchmark uses the allocator the `glia` binary uses (mimalloc), as the figures are the binary's.
 //! 2. `glia check` as a user runs it: 2,000 files (the corpus cycled, each copy with a unique name) are written to a
 //!    temporary directory and whole `glia check DIR` processes (the release binary, `RAYON_NUM_THREADS=2`, output
 //!    to /dev/null) are timed: one warm-up run, then 10 timed runs (mean and minimum wall time), and the child's peak
@@ -40,10 +44,20 @@ use std::time::{Duration, Instant, SystemTime};
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use glia::syntax::lexer::lex;
-use glia::syntax::{parse, Dialect};
+use glia::syntax::{parse, parse_grammar, Dialect};
+
+/// The allocator of the `glia` binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const GROUP: &str = "front_end";
-const CRITERION_BENCHMARKS: [&str; 3] = ["lex", "lex_parse", "lex_parse_arbor"];
+const CRITERION_BENCHMARKS: [&str; 5] = [
+    "lex",
+    "lex_parse",
+    "lex_parse_arbor",
+    "check",
+    "check_arbor",
+];
 const WALL_TARGET: Duration = Duration::from_secs(1);
 const RSS_TARGET_BYTES: u64 = 100 * 1000 * 1000;
 const CHECK_RUNS: usize = 10;
@@ -236,20 +250,22 @@ fn criterion_benchmarks(criterion: &mut Criterion, corpus: &Corpus) {
             }
         })
     });
-    group.bench_function("lex_parse", |bencher| {
-        bencher.iter(|| {
-            for source in &sources {
-                black_box(parse(black_box(source), Dialect::Neuron));
-            }
-        })
-    });
-    group.bench_function("lex_parse_arbor", |bencher| {
-        bencher.iter(|| {
-            for source in &sources {
-                black_box(parse(black_box(source), Dialect::Arbor));
-            }
-        })
-    });
+    type Pass = fn(&[u8], Dialect) -> glia::syntax::Parse;
+    let passes: [(&str, Pass, Dialect); 4] = [
+        ("lex_parse", parse_grammar, Dialect::Neuron),
+        ("lex_parse_arbor", parse_grammar, Dialect::Arbor),
+        ("check", parse, Dialect::Neuron),
+        ("check_arbor", parse, Dialect::Arbor),
+    ];
+    for (name, pass, dialect) in passes {
+        group.bench_function(name, |bencher| {
+            bencher.iter(|| {
+                for source in &sources {
+                    black_box(pass(black_box(source), dialect));
+                }
+            })
+        });
+    }
     group.finish();
 }
 
@@ -735,7 +751,9 @@ impl Summary {
             let what = match *name {
                 "lex" => "lex",
                 "lex_parse" => "lex + parse (NEURON)",
-                _ => "lex + parse (Arbor)",
+                "lex_parse_arbor" => "lex + parse (Arbor)",
+                "check" => "lex + parse + NEURON dialect checks",
+                _ => "lex + parse + Arbor dialect checks",
             };
             let measured = mean.map_or("not measured in this run".into(), |mean| {
                 let per_second = bytes / mean.as_secs_f64();

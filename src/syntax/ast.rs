@@ -368,10 +368,10 @@ pub enum ExpressionKind {
         operator: UnaryOperator,
         operand: Box<Expression>,
     },
+    /// `operands` are the left and the right operand, in one allocation.
     Binary {
         operator: BinaryOperator,
-        left: Box<Expression>,
-        right: Box<Expression>,
+        operands: Box<[Expression; 2]>,
     },
     Parenthesized(Box<Expression>),
     String,

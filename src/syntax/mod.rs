@@ -45,8 +45,22 @@ pub struct Parse {
 /// Parentheses, brackets and braces nested deeper than this are reported and not followed.
 pub const MAXIMUM_NESTING: usize = 256;
 
-/// Lexes and parses `source` in `dialect`.
+/// Lexes and parses `source`, and reports everything the compiler of `dialect` would refuse as syntax.
 pub fn parse(source: &[u8], dialect: Dialect) -> Parse {
+    let mut parse = parse_grammar(source, dialect);
+    parse
+        .diagnostics
+        .extend(dialect::check(source, &parse.tokens, &parse.file, dialect));
+    parse
+        .diagnostics
+        .sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    parse
+}
+
+/// Lexes and parses `source` by the grammar both dialects share (with the lexical rules of `dialect`), without the
+/// checks of what only one compiler refuses ([`dialect::check`]): the lexer and parser alone, as the throughput
+/// benchmark measures them.
+pub fn parse_grammar(source: &[u8], dialect: Dialect) -> Parse {
     let tokens = lexer::lex(source, dialect);
     let mut diagnostics = lexical_diagnostics(source, &tokens, dialect);
     let (file, syntax_errors, nesting_errors) = parser::parse_tokens(&tokens, source.len());
@@ -65,7 +79,6 @@ pub fn parse(source: &[u8], dialect: Dialect) -> Parse {
             .iter()
             .map(|error| syntax_error_diagnostic(source, &significant, error)),
     );
-    diagnostics.extend(dialect::check(source, &tokens, &file, dialect));
     diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
     Parse {
         tokens,
@@ -77,7 +90,15 @@ pub fn parse(source: &[u8], dialect: Dialect) -> Parse {
 /// Problems the lexer finds: unterminated blocks, bytes that start no token.
 fn lexical_diagnostics(source: &[u8], tokens: &[Token], dialect: Dialect) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for token in tokens {
+    let has_problem = |kind: TokenKind| {
+        matches!(
+            kind,
+            TokenKind::UnterminatedCommentBlock
+                | TokenKind::UnterminatedVerbatim
+                | TokenKind::Unknown
+        )
+    };
+    for token in tokens.iter().filter(|token| has_problem(token.kind)) {
         let text = token.span.slice(source);
         match token.kind {
             TokenKind::UnterminatedCommentBlock if dialect == Dialect::Neuron => diagnostics.push(

@@ -45,14 +45,10 @@ macro_rules! token_kinds {
                 {
                     return None;
                 }
-                let word = std::str::from_utf8(word).ok()?;
-                match word {
-                    $($keyword_text => Some(TokenKind::$keyword),)*
-                    _ => KEYWORD_ALIASES
-                        .iter()
-                        .find(|(alias, _)| *alias == word)
-                        .map(|&(_, kind)| kind),
-                }
+                keywords_of_length(word.len())
+                    .iter()
+                    .find(|(keyword, _)| *keyword == word)
+                    .map(|&(_, kind)| kind)
             }
 
             pub fn is_keyword(self) -> bool {
@@ -196,6 +192,22 @@ token_kinds! {
         KwWith => "WITH",
         KwWrite => "WRITE",
     }
+}
+
+/// A keyword's bytes and kind.
+type KeywordEntry = (&'static [u8], TokenKind);
+
+/// The keywords (and their other spellings) of `length` bytes: the lexer looks a word up among a handful.
+fn keywords_of_length(length: usize) -> &'static [KeywordEntry] {
+    static BY_LENGTH: std::sync::OnceLock<Vec<Vec<KeywordEntry>>> = std::sync::OnceLock::new();
+    let by_length = BY_LENGTH.get_or_init(|| {
+        let mut by_length = vec![Vec::new(); 32];
+        for &(keyword, kind) in KEYWORDS.iter().chain(KEYWORD_ALIASES) {
+            by_length[keyword.len()].push((keyword.as_bytes(), kind));
+        }
+        by_length
+    });
+    by_length.get(length).map_or(&[], Vec::as_slice)
 }
 
 /// Uppercase spellings of the control-flow keywords: nocmodl takes all three, modcc `IF` and `ELSE` (it has no

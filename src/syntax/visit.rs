@@ -127,9 +127,9 @@ pub fn for_each_subexpression<'a>(
             }
         }
         ExpressionKind::Unary { operand, .. } => for_each_subexpression(operand, visit),
-        ExpressionKind::Binary { left, right, .. } => {
-            for_each_subexpression(left, visit);
-            for_each_subexpression(right, visit);
+        ExpressionKind::Binary { operands, .. } => {
+            for_each_subexpression(&operands[0], visit);
+            for_each_subexpression(&operands[1], visit);
         }
         ExpressionKind::Parenthesized(inner) => for_each_subexpression(inner, visit),
         _ => {}

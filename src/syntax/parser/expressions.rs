@@ -214,18 +214,14 @@ fn name_or_call_at(
     depth: usize,
 ) -> Result<Expression, SyntaxError> {
     let first = peek(input);
-    let name = match first {
+    let mut name = match first {
         Some(token) if token.kind == TokenKind::PrimedName => {
             input.next();
             Name { span: token.span }
         }
         Some(token) if token.kind == TokenKind::Name => {
             input.next();
-            let mut span = token.span;
-            while let Some(prime) = accept(input, TokenKind::Apostrophe) {
-                span = span.cover(prime);
-            }
-            Name { span }
+            Name { span: token.span }
         }
         found => {
             return Err(unexpected(
@@ -235,32 +231,44 @@ fn name_or_call_at(
             ))
         }
     };
-    if calls_allowed {
-        if let Some(open) = accept(input, TokenKind::LeftParen) {
+    // What may follow a name: primes (`m '`, Arbor), a call's `(`, an index `[`, a lag `@`. One look at the next
+    // token decides, since this runs for every name in the file.
+    let mut next = peek(input);
+    while let Some(prime) = next.filter(|token| {
+        token.kind == TokenKind::Apostrophe
+            && first.is_some_and(|first| first.kind == TokenKind::Name)
+    }) {
+        input.next();
+        name.span = name.span.cover(prime.span);
+        next = peek(input);
+    }
+    let mut span = name.span;
+    let mut index = None;
+    match next.map(|token| token.kind) {
+        Some(TokenKind::LeftParen) if calls_allowed => {
+            input.next();
+            let open = next.map(|token| token.span).unwrap_or_default();
             let (arguments, close) = call_arguments(input, open, depth)?;
             return Ok(Expression {
                 kind: ExpressionKind::Call { name, arguments },
                 span: name.span.cover(close),
             });
         }
-    }
-    let mut span = name.span;
-    let index = match accept(input, TokenKind::LeftBracket) {
-        Some(_) => {
-            let index = expression_at(input, 0, depth + 1)?;
+        Some(TokenKind::LeftBracket) => {
+            input.next();
+            index = Some(Box::new(expression_at(input, 0, depth + 1)?));
             span = span.cover(expect_after_operand(input, TokenKind::RightBracket)?);
-            Some(Box::new(index))
+            next = peek(input);
         }
-        None => None,
-    };
-    let at = match accept(input, TokenKind::At) {
-        Some(_) => {
-            let lag = expect(input, TokenKind::Number)?;
-            span = span.cover(lag);
-            Some(lag)
-        }
-        None => None,
-    };
+        _ => {}
+    }
+    let mut at = None;
+    if next.is_some_and(|token| token.kind == TokenKind::At) {
+        input.next();
+        let lag = expect(input, TokenKind::Number)?;
+        span = span.cover(lag);
+        at = Some(lag);
+    }
     Ok(Expression {
         kind: ExpressionKind::Variable { name, index, at },
         span,
@@ -323,8 +331,7 @@ fn binary(operator: BinaryOperator, left: Expression, right: Expression) -> Expr
         span: left.span.cover(right.span),
         kind: ExpressionKind::Binary {
             operator,
-            left: Box::new(left),
-            right: Box::new(right),
+            operands: Box::new([left, right]),
         },
     }
 }

@@ -59,8 +59,8 @@ pub(crate) fn parse_tokens(
     tokens: &[Token],
     source_length: usize,
 ) -> (ast::File, Vec<SyntaxError>, Vec<Diagnostic>) {
-    let mut significant = significant_tokens(tokens);
-    let nesting_errors = limit_nesting(&mut significant);
+    let (mut significant, deepest) = significant_tokens(tokens);
+    let nesting_errors = limit_nesting(&mut significant, deepest);
     let end_of_input = ParserSpan::from(source_length..source_length);
     let split: fn(&(SyntaxToken, ParserSpan)) -> (&SyntaxToken, &ParserSpan) = split_token;
     let input = significant.as_slice().map(end_of_input, split);
@@ -70,28 +70,17 @@ pub(crate) fn parse_tokens(
 
 /// Cuts every region nested deeper than [`MAXIMUM_NESTING`] out of the token list, so the recursive parser stays
 /// shallow whatever the input, and reports each region once.
-fn limit_nesting(significant: &mut Vec<(SyntaxToken, ParserSpan)>) -> Vec<Diagnostic> {
-    let mut depth = 0usize;
-    let mut too_deep = false;
-    for (token, _) in significant.iter() {
-        match token.kind {
-            TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => {
-                depth += 1;
-                too_deep |= depth > MAXIMUM_NESTING;
-            }
-            TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => {
-                depth = depth.saturating_sub(1)
-            }
-            _ => {}
-        }
-    }
-    if !too_deep {
+fn limit_nesting(
+    significant: &mut Vec<(SyntaxToken, ParserSpan)>,
+    deepest: usize,
+) -> Vec<Diagnostic> {
+    if deepest <= MAXIMUM_NESTING {
         return Vec::new();
     }
+    let mut depth = 0usize;
     let mut diagnostics = Vec::new();
     let mut kept = Vec::with_capacity(significant.len());
     let mut index = 0;
-    depth = 0;
     while index < significant.len() {
         let (token, span) = significant[index];
         match token.kind {
@@ -156,9 +145,11 @@ fn limit_nesting(significant: &mut Vec<(SyntaxToken, ParserSpan)>) -> Vec<Diagno
     diagnostics
 }
 
-fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
+/// The tokens the parser sees, and the deepest nesting of brackets among them.
+fn significant_tokens(tokens: &[Token]) -> (Vec<(SyntaxToken, ParserSpan)>, usize) {
     let mut significant = Vec::with_capacity(tokens.len() * 2 / 3 + 1);
     let mut at_line_start = true;
+    let (mut depth, mut deepest) = (0usize, 0usize);
     for token in tokens {
         match token.kind {
             TokenKind::Newline => at_line_start = true,
@@ -168,10 +159,18 @@ fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
                 || kind == TokenKind::KwUnitsOn
                 || kind == TokenKind::KwUnitsOff => {}
             kind => {
-                let kind = if kind == TokenKind::UnterminatedVerbatim {
-                    TokenKind::Verbatim
-                } else {
-                    kind
+                let kind = match kind {
+                    TokenKind::UnterminatedVerbatim => TokenKind::Verbatim,
+                    TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => {
+                        depth += 1;
+                        deepest = deepest.max(depth);
+                        kind
+                    }
+                    TokenKind::RightParen | TokenKind::RightBracket | TokenKind::RightBrace => {
+                        depth = depth.saturating_sub(1);
+                        kind
+                    }
+                    kind => kind,
                 };
                 significant.push((
                     SyntaxToken {
@@ -185,7 +184,7 @@ fn significant_tokens(tokens: &[Token]) -> Vec<(SyntaxToken, ParserSpan)> {
             }
         }
     }
-    significant
+    (significant, deepest)
 }
 
 /// Matches one token of `kind` and yields its span. Written by hand (not `filter` + `labelled`) because it is the

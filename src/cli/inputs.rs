@@ -90,3 +90,29 @@ pub fn process_mod_files<T: Send>(
     }
     (done, errors)
 }
+
+/// Reports what went wrong at the end of a command: a failed write of the output (a closed pipe is not a failure)
+/// and every path that could not be read. `Err` carries the exit status when the command could not do its work.
+pub fn report_output_and_input_errors(
+    written: std::io::Result<()>,
+    input_errors: &[InputError],
+) -> Result<(), std::process::ExitCode> {
+    if let Err(error) = written {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("glia: cannot write output: {error}");
+            return Err(std::process::ExitCode::from(super::exit::USAGE_OR_IO));
+        }
+    }
+    for error in input_errors {
+        eprintln!(
+            "glia: cannot read {}: {}",
+            error.path.display(),
+            error.message
+        );
+    }
+    if input_errors.is_empty() {
+        Ok(())
+    } else {
+        Err(std::process::ExitCode::from(super::exit::USAGE_OR_IO))
+    }
+}

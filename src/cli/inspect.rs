@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 
-use super::inputs::process_mod_files;
+use super::inputs::{process_mod_files, report_output_and_input_errors};
 use super::{exit, OutputFormat};
 use crate::identity::inspection::{inspect, Inspection};
 
@@ -45,23 +45,9 @@ pub fn run(arguments: &InspectArguments) -> ExitCode {
             .iter()
             .try_for_each(|report| write_human(&mut out, report)),
     };
-    if let Err(error) = written {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("glia: cannot write output: {error}");
-            return ExitCode::from(exit::USAGE_OR_IO);
-        }
-    }
-    for error in &input_errors {
-        eprintln!(
-            "glia: cannot read {}: {}",
-            error.path.display(),
-            error.message
-        );
-    }
-    if input_errors.is_empty() {
-        ExitCode::from(exit::CLEAN)
-    } else {
-        ExitCode::from(exit::USAGE_OR_IO)
+    match report_output_and_input_errors(written, &input_errors) {
+        Ok(()) => ExitCode::from(exit::CLEAN),
+        Err(status) => status,
     }
 }
 

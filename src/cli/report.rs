@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use super::exit;
-use super::inputs::{process_mod_files, InputFile};
+use super::inputs::{process_mod_files, report_output_and_input_errors, InputFile};
 use crate::diagnostics::{ci, human, json, Diagnostic, FileReport, Severity};
 use crate::syntax::Dialect;
 
@@ -111,19 +111,7 @@ pub fn run_pass(
             .iter()
             .try_for_each(|file| out.write_all(ci::concise(&report(file)).as_bytes())),
     };
-    if let Err(error) = written {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("glia: cannot write output: {error}");
-            return ExitCode::from(exit::USAGE_OR_IO);
-        }
-    }
-    for error in &input_errors {
-        eprintln!(
-            "glia: cannot read {}: {}",
-            error.path.display(),
-            error.message
-        );
-    }
+    let output_status = report_output_and_input_errors(written, &input_errors);
 
     let count = |errors: bool| -> usize {
         reported
@@ -161,8 +149,8 @@ pub fn run_pass(
         .iter()
         .flat_map(|file| &file.diagnostics)
         .any(|diagnostic| diagnostic.severity >= options.fail_on);
-    if !input_errors.is_empty() {
-        ExitCode::from(exit::USAGE_OR_IO)
+    if let Err(status) = output_status {
+        status
     } else if failing {
         ExitCode::from(exit::FOUND_PROBLEMS)
     } else {

@@ -35,13 +35,7 @@ pub(crate) fn expect(
     input: &mut ExpressionInput<'_, '_>,
     kind: TokenKind,
 ) -> Result<Span, SyntaxError> {
-    match peek(input) {
-        Some(token) if token.kind == kind => {
-            input.next();
-            Ok(token.span)
-        }
-        found => Err(unexpected(input, &[Expected::Token(kind)], found)),
-    }
+    expect_or_name(input, kind, &[])
 }
 
 /// Consumes the `kind` that closes a bracket after an operand; the error also says an operator could come.
@@ -49,17 +43,26 @@ pub(crate) fn expect_after_operand(
     input: &mut ExpressionInput<'_, '_>,
     kind: TokenKind,
 ) -> Result<Span, SyntaxError> {
+    expect_or_name(input, kind, &BINARY_OPERATORS)
+}
+
+/// Consumes a token of `kind`; the error names `also_possible` too (tokens that could have continued instead).
+fn expect_or_name(
+    input: &mut ExpressionInput<'_, '_>,
+    kind: TokenKind,
+    also_possible: &[TokenKind],
+) -> Result<Span, SyntaxError> {
     match peek(input) {
         Some(token) if token.kind == kind => {
             input.next();
             Ok(token.span)
         }
         found => {
-            let mut expected: Vec<Expected> = BINARY_OPERATORS
+            let expected: Vec<Expected> = also_possible
                 .iter()
+                .chain([&kind])
                 .map(|&kind| Expected::Token(kind))
                 .collect();
-            expected.push(Expected::Token(kind));
             Err(unexpected(input, &expected, found))
         }
     }

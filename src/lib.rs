@@ -4,6 +4,7 @@
 //! [`syntax`] (lexer, parser, AST), [`semantics`] (mechanism facts), [`identity`] (names, renaming, hashes,
 //! lowering) — all pure — and the front end in [`cli`], the only layer that reads files.
 
+pub mod build;
 pub mod cli;
 pub mod diagnostics;
 pub mod identity;

@@ -1,7 +1,23 @@
-//! The build layer: turning mod files into libraries the simulators load.
+//! The build layer: turning mod files into libraries the simulators load. The only layer that starts processes
+//! (all through [`exec`]) or writes build products.
 //!
+//! - [`toolchain`]: finding NEURON and the C++ compiler, and what nrnivmodl would run with them;
 //! - [`makefile`]: reads the variables of NEURON's installed `nrnmech_makefile` (pure);
-//! - [`tool_messages`]: nocmodl's and the C++ compiler's messages, parsed and placed on the `.mod` source (pure).
+//! - [`neuron`]: the NEURON build (`glia nrnivmodl`): plan, translate, compile, link, install;
+//! - [`generated`]: `mod_func.cpp` and the precompiled-header rewrite (pure);
+//! - [`tool_messages`]: nocmodl's and the C++ compiler's messages, parsed and placed on the `.mod` source (pure);
+//! - [`exec`]: the executor, the one place that runs processes and owns the thread pool;
+//! - [`store`]: the content-addressed store of build products;
+//! - [`lock`]: the output folder's lock; [`progress`]: progress on standard error;
+//! - [`sources`]: reading INCLUDEd files as nocmodl finds them.
 
+pub mod exec;
+pub mod generated;
+pub mod lock;
 pub mod makefile;
+pub mod neuron;
+pub mod progress;
+pub mod sources;
+pub mod store;
 pub mod tool_messages;
+pub mod toolchain;

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::inputs::{collect_mod_files, InputError};
 use super::{exit, DialectArgument};
+use crate::build::sources::read_include;
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{human, Diagnostic, FileReport};
 use crate::identity::hash::{semantic_hash_and_includes, HashError, IncludedFile, SemanticHash};
@@ -225,44 +226,4 @@ fn hash_file(path: &Path, display: &str, dialect: Dialect) -> FileOutcome {
             error,
         },
     }
-}
-
-/// The folders searched for an INCLUDEd file, in nocmodl's order.
-fn include_search_folders(file_folder: &Path) -> Vec<PathBuf> {
-    let mut folders = vec![
-        file_folder.to_path_buf(),
-        PathBuf::from("."),
-        PathBuf::from(".."),
-    ];
-    if let Some(extra) = std::env::var_os("MODL_INCLUDE") {
-        folders
-            .extend(std::env::split_paths(&extra).filter(|folder| !folder.as_os_str().is_empty()));
-    }
-    folders
-}
-
-fn read_include(file_folder: &Path, name: &str) -> Result<Vec<u8>, String> {
-    let name_path = Path::new(name);
-    if name_path.is_absolute() {
-        return std::fs::read(name_path).map_err(|error| format!("{name}: {error}"));
-    }
-    let folders = include_search_folders(file_folder);
-    for folder in &folders {
-        let candidate = folder.join(name_path);
-        if candidate.is_file() {
-            return std::fs::read(&candidate)
-                .map_err(|error| format!("{}: {error}", candidate.display()));
-        }
-    }
-    let searched: Vec<String> = folders
-        .iter()
-        .map(|folder| {
-            if folder.as_os_str().is_empty() {
-                ".".to_string()
-            } else {
-                folder.display().to_string()
-            }
-        })
-        .collect();
-    Err(format!("not found in {}", searched.join(", ")))
 }

@@ -7,6 +7,7 @@ pub mod inputs;
 mod inspect;
 mod lint;
 mod lint_config;
+mod nrnivmodl;
 mod rename;
 mod report;
 
@@ -38,6 +39,9 @@ enum Command {
     Rename(rename::RenameArguments),
     /// Print a semantic hash of each mod file: comments and layout do not change it, code does.
     Hash(hash::HashArguments),
+    /// Build NEURON's mechanism library like nrnivmodl: in parallel, each mechanism cached until what the compiler
+    /// sees changes.
+    Nrnivmodl(nrnivmodl::NrnivmodlArguments),
 }
 
 /// The dialect to read files in.
@@ -75,7 +79,9 @@ pub mod exit {
 
 /// Parses the process arguments and runs the command. Usage errors exit with status 2, as clap does.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(nrnivmodl::accept_nrnivmodl_spellings(
+        std::env::args_os().collect(),
+    ));
     match cli.command {
         Command::Check(arguments) => check::run(&arguments),
         Command::Lint(arguments) => lint::run(&arguments),
@@ -83,5 +89,6 @@ pub fn run() -> ExitCode {
         Command::Inspect(arguments) => inspect::run(&arguments),
         Command::Rename(arguments) => rename::run(&arguments),
         Command::Hash(arguments) => hash::run(&arguments),
+        Command::Nrnivmodl(arguments) => nrnivmodl::run(&arguments),
     }
 }

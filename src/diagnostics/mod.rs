@@ -47,6 +47,12 @@ pub enum Code {
     NotInDialect,
     /// A suppression comment names a code that is not a rule.
     UnknownRule,
+    /// A mod file that cannot be built as given (its name, a duplicate, a missing INCLUDE).
+    BuildInput,
+    /// The translator (nocmodl, modcc) refused a mod file.
+    TranslationFailed,
+    /// The C++ compiler refused the translated file.
+    CompilationFailed,
     /// A file that could not be read.
     Io,
     /// A lint rule's finding; the code is the rule's (see `glia rule --all`).
@@ -63,6 +69,9 @@ impl Code {
             Code::NestingTooDeep => "E005",
             Code::NotInDialect => "E006",
             Code::UnknownRule => "E007",
+            Code::BuildInput => "E101",
+            Code::TranslationFailed => "E102",
+            Code::CompilationFailed => "E103",
             Code::Io => "E900",
             Code::Rule(code) => code,
         }

@@ -25,3 +25,13 @@ pub fn oracle_site_packages() -> PathBuf {
             )
         })
 }
+
+/// The oracle venv folder itself (the parent of its `lib/`), for tools that find NEURON through `VIRTUAL_ENV`.
+#[allow(dead_code)] // Not every test crate that shares this module builds.
+pub fn oracle_venv() -> PathBuf {
+    oracle_site_packages()
+        .ancestors()
+        .nth(3)
+        .expect("site-packages sits at <venv>/lib/pythonX.Y/site-packages")
+        .to_path_buf()
+}

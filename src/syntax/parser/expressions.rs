@@ -66,7 +66,7 @@ fn expression_at(
     minimum_power: u8,
     depth: usize,
 ) -> Result<Expression, SyntaxError> {
-    if depth % 16 == 0 {
+    if depth.is_multiple_of(16) {
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
             expression_level(input, minimum_power, depth)
         })

@@ -25,14 +25,17 @@ What it does:
 3. For each remaining mechanism, in sorted order, builds a fresh one-compartment
    section (L = diam = 20 um, nseg = 1, cm = 1 uF/cm2, Ra = 100 ohm cm) with only
    that mechanism, adds an IClamp (delay 1 ms, dur 5 ms, amp 0.1 nA) at its
-   middle, runs a fixed-step simulation (dt = 0.025 ms, celsius = 32 degC,
-   v_init = -65 mV, tstop = 10 ms) and records ``v(0.5)``.  Everything is torn
-   down before the next mechanism.
+   middle and, for a point process with a NET_RECEIVE block, a NetStim whose
+   three events arrive through a NetCon (weight 0.005), runs a fixed-step
+   simulation (dt = 0.025 ms, celsius = 32 degC, v_init = -65 mV, tstop = 10
+   ms) and records ``v(0.5)`` and the inside concentration (``cai``, ...) of
+   every ion in the segment.  Everything is torn down before the next
+   mechanism.
 4. A hoc/Python error in one simulation is recorded as ``{"error": message}``
    for that mechanism and the script carries on.  A trace that contains NaN or
    infinity (not representable in JSON) is also recorded as an error.
 5. Writes ``{"library_mechanisms": [...], "skipped": {name: reason},
-   "traces": {name: [floats] | {"error": message}}}`` with sorted keys,
+   "traces": {name: {"v": [floats], "cai": [floats], ...} | {"error": message}}}`` with sorted keys,
    atomically (temporary file + ``os.replace``).  Floats are written by the
    ``json`` module, i.e. with ``repr`` precision, so they round-trip exactly.
 
@@ -65,6 +68,8 @@ V_INIT = -65.0  # mV
 TSTOP = 10.0  # ms
 SECTION_GEOMETRY = {"L": 20.0, "diam": 20.0, "nseg": 1, "cm": 1.0, "Ra": 100.0}
 ICLAMP = {"delay": 1.0, "dur": 5.0, "amp": 0.1}  # ms, ms, nA
+EVENTS = {"start": 2.0, "interval": 2.0, "number": 3, "noise": 0}  # ms, ms
+EVENT_WEIGHT = 0.005  # the first NET_RECEIVE argument (often uS)
 
 DENSITY, POINT_PROCESS = 0, 1
 
@@ -151,25 +156,55 @@ class CaptureStderr:
         return False
 
 
-def simulate(h, name, kind):
-    """Simulate one mechanism alone in a fresh section; return the v trace."""
+def is_event_target(h, name):
+    """Whether the point process `name` has a NET_RECEIVE block (can be a NetCon's target)."""
+    point_processes = h.MechanismType(1)
+    selected = h.ref("")
+    for index in range(int(point_processes.count())):
+        point_processes.select(index)
+        point_processes.selected(selected)
+        if selected[0] == name:
+            return bool(point_processes.is_netcon_target(index))
+    return False
+
+
+def simulate(h, name, kind, ions):
+    """Simulate one mechanism alone in a fresh section.
+
+    Returns {"v": [...]} plus, for every ion present in the segment, its
+    inside concentration ("cai", ...). A point process with a NET_RECEIVE
+    block also receives EVENTS through a NetCon, so synapses do something.
+    """
     sec = h.Section(name="nrn_simulate_" + name)
     for attribute, value in SECTION_GEOMETRY.items():
         setattr(sec, attribute, value)
-    objects = []  # point processes and vectors, dropped before `sec`
+    objects = []  # point processes, stimuli and vectors, dropped before `sec`
     try:
         if kind == DENSITY:
             sec.insert(name)
         else:
-            objects.append(getattr(h, name)(sec(0.5)))
+            point_process = getattr(h, name)(sec(0.5))
+            objects.append(point_process)
+            if is_event_target(h, name):
+                stimulus = h.NetStim()
+                for attribute, value in EVENTS.items():
+                    setattr(stimulus, attribute, value)
+                connection = h.NetCon(stimulus, point_process)
+                connection.weight[0] = EVENT_WEIGHT
+                objects.extend([stimulus, connection])
         clamp = h.IClamp(sec(0.5))
         objects.append(clamp)
         for attribute, value in ICLAMP.items():
             setattr(clamp, attribute, value)
 
-        v = h.Vector()
-        objects.append(v)
-        v.record(sec(0.5)._ref_v)
+        recordings = {"v": h.Vector()}
+        recordings["v"].record(sec(0.5)._ref_v)
+        for ion in ions:
+            if h.ismembrane(ion + "_ion", sec=sec):
+                vector = h.Vector()
+                vector.record(getattr(sec(0.5), "_ref_%si" % ion))
+                recordings[ion + "i"] = vector
+        objects.extend(recordings.values())
 
         h.cvode.active(0)
         h.dt = DT
@@ -177,17 +212,17 @@ def simulate(h, name, kind):
         h.celsius = CELSIUS
         h.finitialize(V_INIT)
         h.continuerun(TSTOP)
-        return [float(x) for x in v]
+        return {key: [float(x) for x in vector] for key, vector in recordings.items()}
     finally:
         del objects[:]
         del sec
 
 
-def run_one(h, name, kind):
+def run_one(h, name, kind, ions):
     """Run `simulate`, turning any error into {"error": message}."""
     with CaptureStderr() as captured:
         try:
-            trace = simulate(h, name, kind)
+            trace = simulate(h, name, kind, ions)
             error = None
         except Exception as exc:  # hoc errors are RuntimeError, but be broad
             # Keep only the text: the exception's traceback would keep the
@@ -202,12 +237,13 @@ def run_one(h, name, kind):
         if details:
             message += "\n" + details
         return {"error": message}
-    bad = [i for i, x in enumerate(trace) if not math.isfinite(x)]
-    if bad:
-        return {
-            "error": "non-finite membrane potential %r at step %d of %d"
-            % (trace[bad[0]], bad[0], len(trace))
-        }
+    for key, samples in trace.items():
+        bad = [i for i, x in enumerate(samples) if not math.isfinite(x)]
+        if bad:
+            return {
+                "error": "non-finite %s %r at step %d of %d"
+                % (key, samples[bad[0]], bad[0], len(samples))
+            }
     return trace
 
 
@@ -274,6 +310,7 @@ def main(argv=None):
             file=sys.stderr,
         )
 
+    ions = sorted(n[: -len("_ion")] for n in after if n.endswith("_ion"))
     skipped = {}
     traces = {}
     for name in selected:
@@ -291,8 +328,8 @@ def main(argv=None):
             )
         # Printed before the run, so that a segfault can be attributed.
         print("nrn_simulate: simulating %s" % name, file=sys.stderr, flush=True)
-        traces[name] = run_one(h, name, kind)
-        if isinstance(traces[name], dict):
+        traces[name] = run_one(h, name, kind, ions)
+        if "error" in traces[name]:
             print("nrn_simulate: %s: error recorded" % name, file=sys.stderr)
 
     write_json_atomically(
@@ -303,7 +340,7 @@ def main(argv=None):
             "traces": traces,
         },
     )
-    recorded = sum(isinstance(t, list) for t in traces.values())
+    recorded = sum("error" not in t for t in traces.values())
     return 0 if recorded else 1
 
 

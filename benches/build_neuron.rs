@@ -44,7 +44,8 @@ fn copy_mods(source: &Path, target: &Path) {
     }
 }
 
-fn timed(command: &mut Command) -> Duration {
+/// Runs a command to success; its wall time and standard output.
+fn timed(command: &mut Command) -> (Duration, Vec<u8>) {
     let start = Instant::now();
     let output = command.output().expect("the program runs");
     let elapsed = start.elapsed();
@@ -53,7 +54,14 @@ fn timed(command: &mut Command) -> Duration {
         "{command:?} failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    elapsed
+    (elapsed, output.stdout)
+}
+
+/// The compile floor of a glia build from its JSON report: compile time summed over jobs, divided by the jobs.
+fn compile_floor(report: &[u8]) -> f64 {
+    let report: serde_json::Value = serde_json::from_slice(report).expect("a JSON report");
+    report["compile_seconds"].as_f64().unwrap_or(f64::NAN)
+        / report["jobs"].as_f64().unwrap_or(f64::NAN)
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -95,7 +103,7 @@ fn main() {
 
     let reference_folder = root.path().join("nrnivmodl");
     copy_mods(&mods, &reference_folder.join("mods"));
-    let nrnivmodl = timed(
+    let (nrnivmodl, _) = timed(
         Command::new(venv().join("bin/nrnivmodl"))
             .arg("mods")
             .current_dir(&reference_folder),
@@ -105,7 +113,7 @@ fn main() {
         nrnivmodl.as_secs_f64()
     );
 
-    let glia_run = |store: &Path, output: &Path, extra: &[&str]| -> Duration {
+    let glia_run_reporting = |store: &Path, output: &Path, extra: &[&str]| -> (Duration, Vec<u8>) {
         let mut command = Command::new(&glia);
         command
             .args(["nrnivmodl", "--format", "json", "--cache-dir"])
@@ -117,13 +125,16 @@ fn main() {
             .env("VIRTUAL_ENV", venv());
         timed(&mut command)
     };
+    let glia_run =
+        |store: &Path, output: &Path, extra: &[&str]| glia_run_reporting(store, output, extra).0;
     copy_mods(&mods, &root.path().join("glia/mods"));
     let store = root.path().join("store");
     let output = root.path().join("glia");
-    let cold = glia_run(&store, &output, &[]);
+    let (cold, cold_report) = glia_run_reporting(&store, &output, &[]);
     let plain_store = root.path().join("store-without-pch");
     let plain_output = root.path().join("glia-without-pch");
-    let cold_plain = glia_run(&plain_store, &plain_output, &["--no-precompiled-header"]);
+    let (cold_plain, cold_plain_report) =
+        glia_run_reporting(&plain_store, &plain_output, &["--no-precompiled-header"]);
 
     let no_op = median((0..20).map(|_| glia_run(&store, &output, &[])).collect());
 
@@ -159,9 +170,17 @@ fn main() {
         ratio(cold)
     );
     println!(
+        "  its compile floor (compile time / jobs): {:8.2} s",
+        compile_floor(&cold_report)
+    );
+    println!(
         "glia, cold, no precompiled header:         {:8.2} s  {:.2}× nrnivmodl",
         cold_plain.as_secs_f64(),
         ratio(cold_plain)
+    );
+    println!(
+        "  its compile floor (compile time / jobs): {:8.2} s",
+        compile_floor(&cold_plain_report)
     );
     println!(
         "glia, no-op (median of 20):                {:8.1} ms (target ≤ 30 ms)",

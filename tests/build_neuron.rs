@@ -130,13 +130,15 @@ fn each_kind_of_edit_rebuilds_exactly_what_it_should() {
     let workspace = Workspace::new();
     workspace.write("leak_a.mod", &leak_channel("leak_a", "0.001"));
     workspace.write("leak_b.mod", &leak_channel("leak_b", "0.002"));
+    workspace.write("leak_d.mod", &leak_channel("leak_d", "0.004"));
     workspace.write("synapse.mod", SYNAPSE);
     workspace.write("synapse_parameters.inc", SYNAPSE_PARAMETERS);
 
-    // Cold: three translations; three compiles plus mod_func.cpp; one shared precompiled header; one link.
+    // Cold: four translations; four compiles plus mod_func.cpp; one link; and one precompiled header, used by
+    // all but the longest file (which compiles while the header is built).
     let (status, report) = workspace.build(&[]);
     assert_eq!(status, 0, "{report:#}");
-    assert_eq!(processes(&report), (3, 4, 1, 1), "{report:#}");
+    assert_eq!(processes(&report), (4, 5, 1, 1), "{report:#}");
     assert_eq!(report["precompiled_header_users"], 3);
     let library = std::fs::read(workspace.library()).unwrap();
     assert!(library.starts_with(b"\x7fELF"));
@@ -181,7 +183,7 @@ fn each_kind_of_edit_rebuilds_exactly_what_it_should() {
     std::fs::remove_file(workspace.mods.join("leak_b.mod")).unwrap();
     let (_, report) = workspace.build(&[]);
     assert_eq!(processes(&report), (0, 1, 0, 1), "removed: {report:#}");
-    assert_eq!(report["mechanisms"].as_array().unwrap().len(), 2);
+    assert_eq!(report["mechanisms"].as_array().unwrap().len(), 3);
 
     // An added file: it alone is translated and compiled, plus the registration source and the link.
     workspace.write("leak_c.mod", &leak_channel("leak_c", "0.003"));
@@ -448,4 +450,77 @@ fn nrnivmodl_spellings_and_file_name_checks() {
     let message = text(&output);
     assert_eq!(output.status.code(), Some(1), "{message}");
     assert!(message.contains("must be a C identifier"), "{message}");
+}
+
+#[test]
+fn neuron_is_found_through_nrnhome_and_path_and_the_compiler_through_cxx() {
+    let workspace = Workspace::new();
+    workspace.write("found.mod", &leak_channel("found", "0.001"));
+    let (status, _) = workspace.build(&["--special"]);
+    assert_eq!(status, 0);
+    let special = workspace.output.join("x86_64/special");
+    assert!(std::fs::read(&special).unwrap().starts_with(b"\x7fELF"));
+
+    // The same NEURON found another way is the same toolchain: the build stays up to date.
+    let data = common::oracle_site_packages().join("neuron/.data");
+    let path = format!(
+        "{}:/usr/bin:/bin",
+        common::oracle_venv().join("bin").display()
+    );
+    for (variable, value) in [("NRNHOME", data.display().to_string()), ("PATH", path)] {
+        let output = workspace
+            .command(&["--special", "--format", "json"])
+            .env_remove("VIRTUAL_ENV")
+            .env(variable, &value)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{variable}: {}",
+            text(&output)
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["up_to_date"], true, "{variable}: {report:#}");
+    }
+
+    let output = workspace
+        .command(&[])
+        .env("CXX", "/nonexistent/c++")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("CXX names `/nonexistent/c++`"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn a_launcher_runs_every_compile() {
+    let workspace = Workspace::new();
+    workspace.write("launched_a.mod", &leak_channel("launched_a", "0.001"));
+    workspace.write("launched_b.mod", &leak_channel("launched_b", "0.001"));
+    // A stand-in for ccache: records its arguments, then runs the compiler it was given.
+    let log = workspace.output.with_file_name("launcher.log");
+    let launcher = workspace.output.with_file_name("launcher.sh");
+    std::fs::write(
+        &launcher,
+        format!(
+            "#!/bin/sh\necho \"$1\" >> '{}'\nexec \"$@\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    let mut permissions = std::fs::metadata(&launcher).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&launcher, permissions).unwrap();
+
+    let (status, report) = workspace.build(&["--launcher", &launcher.display().to_string()]);
+    assert_eq!(status, 0, "{report:#}");
+    let (_, compiles, precompiles, _) = processes(&report);
+    assert_eq!(precompiles, 0, "no precompiled header behind a launcher");
+    let launched = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(launched.lines().count() as u64, compiles, "{launched}");
 }

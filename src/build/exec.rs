@@ -9,10 +9,10 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// What a process run is for; runs are counted per kind.
@@ -115,6 +115,8 @@ pub struct Executor {
     launcher: Vec<OsString>,
     verbose: bool,
     counts: Mutex<ProcessCounts>,
+    /// Wall time spent in compiles and precompiled-header builds, summed over the threads.
+    compile_time: Mutex<Duration>,
 }
 
 impl Executor {
@@ -139,6 +141,7 @@ impl Executor {
                 .unwrap_or_default(),
             verbose,
             counts: Mutex::new(ProcessCounts::default()),
+            compile_time: Mutex::new(Duration::ZERO),
         })
     }
 
@@ -147,15 +150,45 @@ impl Executor {
         self.pool.current_num_threads()
     }
 
-    /// Runs `work` on every item on the pool, results in item order.
+    /// Runs `work` on every item on the pool; results in item order. Items are started in their order (a work
+    /// queue, not rayon's halving split), so a caller that puts the longest work first gets the shortest build.
     pub fn parallel_map<T, R, F>(&self, items: Vec<T>, work: F) -> Vec<R>
     where
         T: Send,
         R: Send,
         F: Fn(T) -> R + Sync + Send,
     {
-        self.pool
-            .install(|| items.into_par_iter().map(work).collect())
+        let count = items.len();
+        let waiting: Vec<Mutex<Option<T>>> = items
+            .into_iter()
+            .map(|item| Mutex::new(Some(item)))
+            .collect();
+        let finished: Vec<Mutex<Option<R>>> = (0..count).map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let workers = self.jobs().min(count);
+        self.pool.scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count {
+                        break;
+                    }
+                    let item = lock(&waiting[index])
+                        .take()
+                        .expect("each item is taken once");
+                    let result = work(item);
+                    *lock(&finished[index]) = Some(result);
+                });
+            }
+        });
+        finished
+            .into_iter()
+            .map(|slot| {
+                slot.into_inner()
+                    .unwrap_or_else(|poison| poison.into_inner())
+                    .expect("every item was worked on")
+            })
+            .collect()
     }
 
     /// Runs two closures, possibly at the same time, on the pool.
@@ -173,6 +206,14 @@ impl Executor {
     pub fn counts(&self) -> ProcessCounts {
         *self
             .counts
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// The time compiles (and precompiled-header builds) took, summed: divided by the jobs, the floor of a build.
+    pub fn compile_time(&self) -> Duration {
+        *self
+            .compile_time
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
     }
@@ -199,7 +240,14 @@ impl Executor {
             process.env(name, value);
         }
         let start = Instant::now();
-        match process.output() {
+        let result = process.output();
+        if matches!(command.kind, ToolKind::Compile | ToolKind::Precompile) {
+            *self
+                .compile_time
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner()) += start.elapsed();
+        }
+        match result {
             Ok(output) => {
                 let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
                 text.push_str(&String::from_utf8_lossy(&output.stderr));
@@ -244,6 +292,11 @@ impl Executor {
             ToolKind::Query => counts.query += 1,
         }
     }
+}
+
+/// Locks a mutex whose holder may have panicked (the data is still usable: each slot is written once).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
 /// A command line for people: arguments with spaces or quotes are single-quoted. Only ever printed, never run.
@@ -336,5 +389,16 @@ mod tests {
             doubled,
             (0..100).map(|number| number * 2).collect::<Vec<_>>()
         );
+        assert!(executor
+            .parallel_map(Vec::<i32>::new(), |number| number)
+            .is_empty());
+    }
+
+    #[test]
+    fn parallel_map_starts_items_in_order() {
+        let executor = Executor::new(1, None, false).unwrap();
+        let started = Mutex::new(Vec::new());
+        executor.parallel_map(vec![3, 1, 2], |number| lock(&started).push(number));
+        assert_eq!(*lock(&started), [3, 1, 2]);
     }
 }

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::exec::{Executor, ProcessCounts, ToolCommand, ToolKind};
+use super::exec::{Executor, ProcessCounts, ToolCommand, ToolKind, ToolRun};
 use super::generated::{
     is_valid_registration_stem, leading_include_block, registration_source, with_prefix_header,
     Registration,
@@ -98,6 +98,8 @@ pub struct NeuronBuildReport {
     /// The precompiled header's users in this build (0 when none was used).
     pub precompiled_header_users: usize,
     pub counts: ProcessCounts,
+    /// Compile time summed over threads (see [`Executor::compile_time`]).
+    pub compile_time: Duration,
     pub duration: Duration,
 }
 
@@ -234,23 +236,13 @@ pub fn build_neuron_library(
         work.path(),
         progress,
     );
-    let precompiled_header_users = if request.use_precompiled_header
-        && toolchain.compiler.supports_gcc_precompiled_headers()
-    {
-        use_precompiled_header(
-            &translated,
-            toolchain,
-            store,
-            executor,
-            work.path(),
-            progress,
-        )
-    } else {
-        0
-    };
-    compile_all(
+    let jobs = compile_jobs(&mechanisms, translated);
+    let use_header =
+        request.use_precompiled_header && toolchain.compiler.supports_gcc_precompiled_headers();
+    let precompiled_header_users = compile_all(
         &mut mechanisms,
-        translated,
+        jobs,
+        use_header,
         toolchain,
         store,
         executor,
@@ -328,6 +320,7 @@ fn finish_report(
         linked,
         precompiled_header_users,
         counts: executor.counts(),
+        compile_time: executor.compile_time(),
         duration: start.elapsed(),
     }
 }
@@ -378,13 +371,7 @@ fn prepare_mechanism(input: ModInput, toolchain: &NeuronToolchain) -> Mechanism 
     }
     let parsed = parse(&mechanism.source, Dialect::Neuron);
     mechanism.verbatim_blocks = verbatim_blocks(&mechanism.source, &parsed.tokens);
-    let folder = mechanism
-        .input
-        .path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
+    let folder = folder_of(&mechanism.input.path);
     let mut resolve = |name: &str| read_include(&folder, name);
     let hash = match semantic_hash(&mechanism.source, &parsed, Dialect::Neuron, &mut resolve) {
         Ok(hash) => hash,
@@ -539,11 +526,7 @@ fn translate_all(
         })
         .collect();
     let results = executor.parallel_map(jobs, |(index, path, stem, display)| {
-        let folder = path
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
+        let folder = folder_of(&path);
         let file_name = path
             .file_name()
             .map(|name| name.to_os_string())
@@ -601,7 +584,7 @@ fn translate_all(
 /// Builds (or takes from the store) a precompiled header for the most common leading include block, and rewrites
 /// the translated files that start with exactly that block to include it. Returns how many files use it.
 fn use_precompiled_header(
-    translated: &[Translated],
+    translated: &[&Translated],
     toolchain: &NeuronToolchain,
     store: &Store,
     executor: &Executor,
@@ -609,7 +592,7 @@ fn use_precompiled_header(
     progress: &Progress,
 ) -> usize {
     let mut users_by_block: BTreeMap<&str, Vec<&Translated>> = BTreeMap::new();
-    for file in translated {
+    for &file in translated {
         if let Some(block) = leading_include_block(&file.generated) {
             users_by_block.entry(block).or_default().push(file);
         }
@@ -684,66 +667,127 @@ fn use_precompiled_header(
     count
 }
 
-fn compile_all(
-    mechanisms: &mut [Mechanism],
-    translated: Vec<Translated>,
+/// One compile, with everything its worker needs (nothing borrowed from the mechanisms).
+struct CompileJob {
+    file: Translated,
+    mod_folder: PathBuf,
+    key: StoreKey,
+    display: String,
+}
+
+/// A finished compile: the object in the store, or why not.
+struct CompileResult {
+    file: Translated,
+    run: ToolRun,
+    stored: Result<PathBuf, String>,
+}
+
+/// The compiles to run, longest first (by the size of the translated file), so that no long compile starts last
+/// and leaves the other cores idle at the end.
+fn compile_jobs(mechanisms: &[Mechanism], translated: Vec<Translated>) -> Vec<CompileJob> {
+    let mut jobs: Vec<CompileJob> = translated
+        .into_iter()
+        .filter_map(|file| {
+            let mechanism = &mechanisms[file.index];
+            Some(CompileJob {
+                mod_folder: folder_of(&mechanism.input.path),
+                key: mechanism.key.clone()?,
+                display: mechanism.input.display.clone(),
+                file,
+            })
+        })
+        .collect();
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.file.generated.len()));
+    jobs
+}
+
+/// The folder a mod file is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+/// Compiles one translated file (with `-I<mod folder>` first, as nrnivmodl does) and stores the object.
+fn compile_one(
+    job: CompileJob,
     toolchain: &NeuronToolchain,
     store: &Store,
     executor: &Executor,
     work: &Path,
     progress: &Progress,
-) {
-    let jobs: Vec<(Translated, PathBuf, StoreKey, String)> = translated
-        .into_iter()
-        .filter_map(|file| {
-            let mechanism = &mechanisms[file.index];
-            let folder = mechanism
-                .input
-                .path
-                .parent()
-                .filter(|parent| !parent.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_path_buf();
-            Some((
-                file,
-                folder,
-                mechanism.key.clone()?,
-                mechanism.input.display.clone(),
-            ))
-        })
-        .collect();
-    let results = executor.parallel_map(jobs, |(file, mod_folder, key, display)| {
-        let object = file.cpp_path.with_extension("o");
-        let run = executor.run(
-            &ToolCommand::new(ToolKind::Compile, &toolchain.compiler.program)
-                .argument(format!("-I{}", absolute(&mod_folder).display()))
-                .arguments(&toolchain.compile_arguments)
-                .argument("-c")
-                .argument(file.cpp_path.as_os_str())
-                .argument("-o")
-                .argument(object.as_os_str())
-                .current_directory(work)
-                .with_launcher(),
-        );
-        let stored = if run.success {
-            store
-                .insert_file("neuron-objects", &key, "o", &object)
-                .map_err(|error| error.to_string())
+) -> CompileResult {
+    let object = job.file.cpp_path.with_extension("o");
+    let run = executor.run(
+        &ToolCommand::new(ToolKind::Compile, &toolchain.compiler.program)
+            .argument(format!("-I{}", absolute(&job.mod_folder).display()))
+            .arguments(&toolchain.compile_arguments)
+            .argument("-c")
+            .argument(job.file.cpp_path.as_os_str())
+            .argument("-o")
+            .argument(object.as_os_str())
+            .current_directory(work)
+            .with_launcher(),
+    );
+    let stored = if run.success {
+        store
+            .insert_file("neuron-objects", &job.key, "o", &object)
+            .map_err(|error| error.to_string())
+    } else {
+        Err(String::new())
+    };
+    progress.step_finished(&format!(
+        "{} {} ({:.1} s)",
+        if stored.is_ok() {
+            "compiled"
         } else {
-            Err(String::new())
-        };
-        progress.step_finished(&format!(
-            "{} {display} ({:.1} s)",
-            if stored.is_ok() {
-                "compiled"
-            } else {
-                "compile failed:"
-            },
-            run.duration.as_secs_f64()
-        ));
-        (file, run, stored)
-    });
-    for (file, run, stored) in results {
+            "compile failed:"
+        },
+        job.display,
+        run.duration.as_secs_f64()
+    ));
+    CompileResult {
+        file: job.file,
+        run,
+        stored,
+    }
+}
+
+/// Compiles every job. With a precompiled header, the longest compile starts at once without it (it would gain the
+/// least) while the header is built (or taken from the store) on another thread; the others then use it.
+/// Returns how many files used the header.
+#[allow(clippy::too_many_arguments)]
+fn compile_all(
+    mechanisms: &mut [Mechanism],
+    mut jobs: Vec<CompileJob>,
+    use_header: bool,
+    toolchain: &NeuronToolchain,
+    store: &Store,
+    executor: &Executor,
+    work: &Path,
+    progress: &Progress,
+) -> usize {
+    let compile = |job: CompileJob| compile_one(job, toolchain, store, executor, work, progress);
+    let mut results = Vec::with_capacity(jobs.len());
+    let mut header_users = 0;
+    if use_header && !jobs.is_empty() {
+        let longest = (jobs.len() > 1).then(|| jobs.remove(0));
+        let others: Vec<&Translated> = jobs.iter().map(|job| &job.file).collect();
+        let (users, first) = executor.join(
+            || use_precompiled_header(&others, toolchain, store, executor, work, progress),
+            || longest.map(compile),
+        );
+        header_users = users;
+        results.extend(first);
+    }
+    results.extend(executor.parallel_map(jobs, compile));
+    record_compile_results(mechanisms, results);
+    header_users
+}
+
+fn record_compile_results(mechanisms: &mut [Mechanism], results: Vec<CompileResult>) {
+    for CompileResult { file, run, stored } in results {
         let mechanism = &mut mechanisms[file.index];
         mechanism
             .tool_output

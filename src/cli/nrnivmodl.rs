@@ -157,8 +157,17 @@ pub fn run(arguments: &NrnivmodlArguments) -> ExitCode {
             return ExitCode::from(exit::USAGE_OR_IO);
         }
     };
-    for note in &toolchain.notes {
-        progress.note(&format!("note: {note}"));
+    if arguments.verbose {
+        progress.note(&format!(
+            "NEURON {} at {} (found by {}); compiler {}",
+            toolchain.version,
+            toolchain.prefix.display(),
+            toolchain.found_by,
+            toolchain.compiler.program.display()
+        ));
+        for note in &toolchain.notes {
+            progress.note(&format!("note: {note}"));
+        }
     }
     let request = NeuronBuildRequest {
         inputs,
@@ -184,7 +193,7 @@ pub fn run(arguments: &NrnivmodlArguments) -> ExitCode {
     };
     let written = match arguments.format {
         BuildFormat::Human => print_human(&report, &toolchain, arguments.verbose),
-        BuildFormat::Json => print_json(&report, &toolchain),
+        BuildFormat::Json => print_json(&report, &toolchain, executor.jobs()),
     };
     if let Err(error) = written {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
@@ -359,6 +368,9 @@ struct JsonReport<'a> {
     linked: bool,
     precompiled_header_users: usize,
     seconds: f64,
+    /// Compile time summed over the parallel jobs.
+    compile_seconds: f64,
+    jobs: usize,
     processes: ProcessCounts,
     mechanisms: Vec<JsonMechanism<'a>>,
 }
@@ -370,7 +382,11 @@ struct JsonMechanism<'a> {
     diagnostics: Vec<json::JsonDiagnostic>,
 }
 
-fn print_json(report: &NeuronBuildReport, toolchain: &NeuronToolchain) -> std::io::Result<()> {
+fn print_json(
+    report: &NeuronBuildReport,
+    toolchain: &NeuronToolchain,
+    jobs: usize,
+) -> std::io::Result<()> {
     let mechanisms = report
         .mechanisms
         .iter()
@@ -399,6 +415,8 @@ fn print_json(report: &NeuronBuildReport, toolchain: &NeuronToolchain) -> std::i
         linked: report.linked,
         precompiled_header_users: report.precompiled_header_users,
         seconds: report.duration.as_secs_f64(),
+        compile_seconds: report.compile_time.as_secs_f64(),
+        jobs,
         processes: report.counts,
         mechanisms,
     };

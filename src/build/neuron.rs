@@ -754,13 +754,21 @@ fn compile_one(
     }
 }
 
-/// Compiles every job. With a precompiled header, the longest compile starts at once without it (it would gain the
-/// least) while the header is built (or taken from the store) on another thread; the others then use it.
-/// Returns how many files used the header.
+/// A task of the compile queue.
+enum CompileTask {
+    /// Build (or take from the store) the precompiled header and rewrite its users to include it.
+    Header,
+    /// Compile one file; `needs_header` compiles wait until the header task has finished.
+    Compile { job: CompileJob, needs_header: bool },
+}
+
+/// Compiles every job. With a precompiled header, the queue is: the longest compile (without the header: it would
+/// gain the least, and it starts at once), the header, then the others, which wait for the header if they get a
+/// thread before it is ready. Returns how many files used the header.
 #[allow(clippy::too_many_arguments)]
 fn compile_all(
     mechanisms: &mut [Mechanism],
-    mut jobs: Vec<CompileJob>,
+    jobs: Vec<CompileJob>,
     use_header: bool,
     toolchain: &NeuronToolchain,
     store: &Store,
@@ -768,22 +776,42 @@ fn compile_all(
     work: &Path,
     progress: &Progress,
 ) -> usize {
-    let compile = |job: CompileJob| compile_one(job, toolchain, store, executor, work, progress);
-    let mut results = Vec::with_capacity(jobs.len());
-    let mut header_users = 0;
-    if use_header && !jobs.is_empty() {
-        let longest = (jobs.len() > 1).then(|| jobs.remove(0));
-        let others: Vec<&Translated> = jobs.iter().map(|job| &job.file).collect();
-        let (users, first) = executor.join(
-            || use_precompiled_header(&others, toolchain, store, executor, work, progress),
-            || longest.map(compile),
-        );
-        header_users = users;
-        results.extend(first);
+    let header_users: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    // Which compiles use the header: all but the longest, or a lone compile (a header in the store may serve it).
+    let single = jobs.len() == 1;
+    let mut tasks = Vec::with_capacity(jobs.len() + 1);
+    let mut header_candidates: Vec<Translated> = Vec::new();
+    for (position, job) in jobs.into_iter().enumerate() {
+        let needs_header = use_header && (position > 0 || single);
+        if needs_header {
+            if header_candidates.is_empty() {
+                tasks.push(CompileTask::Header);
+            }
+            header_candidates.push(Translated {
+                index: job.file.index,
+                cpp_path: job.file.cpp_path.clone(),
+                generated: job.file.generated.clone(),
+            });
+        }
+        tasks.push(CompileTask::Compile { job, needs_header });
     }
-    results.extend(executor.parallel_map(jobs, compile));
-    record_compile_results(mechanisms, results);
-    header_users
+    let candidates: Vec<&Translated> = header_candidates.iter().collect();
+    let results = executor.parallel_map(tasks, |task| match task {
+        CompileTask::Header => {
+            let users =
+                use_precompiled_header(&candidates, toolchain, store, executor, work, progress);
+            let _ = header_users.set(users);
+            None
+        }
+        CompileTask::Compile { job, needs_header } => {
+            if needs_header {
+                header_users.wait();
+            }
+            Some(compile_one(job, toolchain, store, executor, work, progress))
+        }
+    });
+    record_compile_results(mechanisms, results.into_iter().flatten().collect());
+    header_users.get().copied().unwrap_or(0)
 }
 
 fn record_compile_results(mechanisms: &mut [Mechanism], results: Vec<CompileResult>) {

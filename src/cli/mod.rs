@@ -1,6 +1,7 @@
 //! The `glia` command line: argument parsing and dispatch to one module per command.
 
 mod atomic_write;
+mod build_report;
 mod check;
 mod hash;
 pub mod inputs;

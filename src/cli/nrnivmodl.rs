@@ -7,22 +7,19 @@
 //! Exit status: 0 built or up to date; 1 a mechanism failed (its diagnostics are printed; the others were built and
 //! stored, and with `--keep-going` linked); 2 usage error, NEURON or a compiler missing, output folder unusable.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
-use serde::Serialize;
+use clap::Args;
 
+use super::build_report::{print_build_report, BuildFormat, ToolchainSummary};
 use super::exit;
-use crate::build::exec::{Executor, ProcessCounts};
-use crate::build::neuron::{
-    build_neuron_library, MechanismOutcome, ModInput, NeuronBuildReport, NeuronBuildRequest,
-};
+use crate::build::exec::Executor;
+use crate::build::neuron::{build_neuron_library, NeuronBuildRequest};
+use crate::build::outcome::ModInput;
 use crate::build::progress::{Progress, ProgressMode};
 use crate::build::store::Store;
 use crate::build::toolchain::{DiscoveryEnvironment, NeuronDiscoveryOptions, NeuronToolchain};
-use crate::diagnostics::{human, json, FileReport};
 
 #[derive(Args, Debug)]
 pub struct NrnivmodlArguments {
@@ -75,12 +72,6 @@ pub struct NrnivmodlArguments {
     /// `human`: diagnostics and a summary on standard error; `json`: a report object on standard output.
     #[arg(long, value_enum, default_value = "human")]
     format: BuildFormat,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum BuildFormat {
-    Human,
-    Json,
 }
 
 /// nrnivmodl's single-dash options, rewritten to their double-dash forms before clap reads the arguments.
@@ -182,32 +173,24 @@ pub fn run(arguments: &NrnivmodlArguments) -> ExitCode {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::from(match error {
-                crate::build::neuron::NeuronBuildError::Link { .. }
-                | crate::build::neuron::NeuronBuildError::Registration { .. } => {
-                    exit::FOUND_PROBLEMS
-                }
-                _ => exit::USAGE_OR_IO,
+            return ExitCode::from(if error.is_build_failure() {
+                exit::FOUND_PROBLEMS
+            } else {
+                exit::USAGE_OR_IO
             });
         }
     };
-    let written = match arguments.format {
-        BuildFormat::Human => print_human(&report, &toolchain, arguments.verbose),
-        BuildFormat::Json => print_json(&report, &toolchain, executor.jobs()),
-    };
-    if let Err(error) = written {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {error}");
-            return ExitCode::from(exit::USAGE_OR_IO);
-        }
-    }
-    if report.failed_count() > 0 {
-        ExitCode::from(exit::FOUND_PROBLEMS)
-    } else {
-        ExitCode::from(exit::CLEAN)
-    }
+    print_build_report(
+        &report,
+        &ToolchainSummary {
+            simulator: "NEURON",
+            version: &toolchain.version,
+            jobs: executor.jobs(),
+        },
+        arguments.format,
+        arguments.verbose,
+    )
 }
-
 /// The mod files named, as nrnivmodl finds them.
 fn mod_inputs(paths: &[PathBuf]) -> (Vec<ModInput>, Vec<String>) {
     let mut inputs = Vec::new();
@@ -269,160 +252,4 @@ fn mod_inputs(paths: &[PathBuf]) -> (Vec<ModInput>, Vec<String>) {
         }
     }
     (inputs, errors)
-}
-
-fn print_human(
-    report: &NeuronBuildReport,
-    toolchain: &NeuronToolchain,
-    verbose: bool,
-) -> std::io::Result<()> {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for mechanism in &report.mechanisms {
-        if mechanism.diagnostics.is_empty() {
-            continue;
-        }
-        human::render(
-            &FileReport {
-                path: &mechanism.display,
-                source: &mechanism.source,
-                diagnostics: &mechanism.diagnostics,
-            },
-            colour,
-            &mut out,
-        )?;
-        if verbose && !mechanism.tool_output.is_empty() {
-            writeln!(
-                out,
-                "--- tool output for {} ---\n{}",
-                mechanism.display,
-                mechanism.tool_output.trim_end()
-            )?;
-        }
-    }
-    let failed: Vec<&str> = report
-        .mechanisms
-        .iter()
-        .filter(|mechanism| mechanism.outcome == MechanismOutcome::Failed)
-        .map(|mechanism| mechanism.display.as_str())
-        .collect();
-    let counts = report.counts;
-    if report.up_to_date {
-        writeln!(
-            out,
-            "{} is up to date ({} mechanisms, NEURON {}) in {:.3} s",
-            report.library.display(),
-            report.mechanisms.len(),
-            toolchain.version,
-            report.duration.as_secs_f64()
-        )?;
-    } else {
-        writeln!(
-            out,
-            "{} mechanisms: {} built, {} reused, {} failed; {} in {:.1} s",
-            report.mechanisms.len(),
-            report.count(MechanismOutcome::Built),
-            report.count(MechanismOutcome::Reused),
-            failed.len(),
-            describe_counts(&counts),
-            report.duration.as_secs_f64()
-        )?;
-        if report.linked {
-            writeln!(out, "wrote {}", report.library.display())?;
-            if let Some(special) = &report.special {
-                writeln!(out, "wrote {}", special.display())?;
-            }
-        } else if !failed.is_empty() {
-            writeln!(
-                out,
-                "{} was not changed (use --keep-going to link the mechanisms that built)",
-                report.library.display()
-            )?;
-        }
-    }
-    if !failed.is_empty() {
-        writeln!(out, "failed: {}", failed.join(", "))?;
-    }
-    out.flush()
-}
-
-fn describe_counts(counts: &ProcessCounts) -> String {
-    let mut parts = vec![
-        format!("{} translations", counts.translate),
-        format!("{} compiles", counts.compile),
-    ];
-    if counts.precompile > 0 {
-        parts.push(format!("{} precompiled headers", counts.precompile));
-    }
-    parts.push(format!("{} links", counts.link));
-    parts.join(", ")
-}
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    library: String,
-    special: Option<String>,
-    neuron_version: &'a str,
-    up_to_date: bool,
-    linked: bool,
-    precompiled_header_users: usize,
-    seconds: f64,
-    /// Compile time summed over the parallel jobs.
-    compile_seconds: f64,
-    jobs: usize,
-    processes: ProcessCounts,
-    mechanisms: Vec<JsonMechanism<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonMechanism<'a> {
-    file: &'a str,
-    outcome: &'static str,
-    diagnostics: Vec<json::JsonDiagnostic>,
-}
-
-fn print_json(
-    report: &NeuronBuildReport,
-    toolchain: &NeuronToolchain,
-    jobs: usize,
-) -> std::io::Result<()> {
-    let mechanisms = report
-        .mechanisms
-        .iter()
-        .map(|mechanism| JsonMechanism {
-            file: &mechanism.display,
-            outcome: match mechanism.outcome {
-                MechanismOutcome::Reused => "reused",
-                MechanismOutcome::Built => "built",
-                MechanismOutcome::Failed => "failed",
-            },
-            diagnostics: json::to_json(&FileReport {
-                path: &mechanism.display,
-                source: &mechanism.source,
-                diagnostics: &mechanism.diagnostics,
-            }),
-        })
-        .collect();
-    let object = JsonReport {
-        library: report.library.display().to_string(),
-        special: report
-            .special
-            .as_ref()
-            .map(|path| path.display().to_string()),
-        neuron_version: &toolchain.version,
-        up_to_date: report.up_to_date,
-        linked: report.linked,
-        precompiled_header_users: report.precompiled_header_users,
-        seconds: report.duration.as_secs_f64(),
-        compile_seconds: report.compile_time.as_secs_f64(),
-        jobs,
-        processes: report.counts,
-        mechanisms,
-    };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    serde_json::to_writer_pretty(&mut out, &object).map_err(std::io::Error::from)?;
-    writeln!(out)?;
-    out.flush()
 }

@@ -1,0 +1,97 @@
+//! What builds take and give, shared by the NEURON and Arbor builds: the mod files in, and per mechanism and per
+//! build, what happened.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::exec::ProcessCounts;
+use crate::diagnostics::Diagnostic;
+
+/// A mod file to build.
+#[derive(Clone, Debug)]
+pub struct ModInput {
+    pub path: PathBuf,
+    /// The path as the user gave it (messages, NEURON's registration banner).
+    pub display: String,
+}
+
+/// What happened to one mechanism.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MechanismOutcome {
+    /// Its object was in the store.
+    Reused,
+    /// Translated and compiled in this build.
+    Built,
+    /// It could not be built; the diagnostics say why.
+    Failed,
+}
+
+impl MechanismOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MechanismOutcome::Reused => "reused",
+            MechanismOutcome::Built => "built",
+            MechanismOutcome::Failed => "failed",
+        }
+    }
+}
+
+/// One mechanism's result.
+#[derive(Clone, Debug)]
+pub struct MechanismReport {
+    pub display: String,
+    pub source: Vec<u8>,
+    pub outcome: MechanismOutcome,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The raw output of the tools that ran for it (for `--verbose`).
+    pub tool_output: String,
+}
+
+/// A whole build's result.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// The library the build makes (`libnrnmech.so`, `NAME-catalogue.so`).
+    pub library: PathBuf,
+    /// Other products made with it (NEURON's `special`).
+    pub other_products: Vec<PathBuf>,
+    pub mechanisms: Vec<MechanismReport>,
+    /// The library was already up to date: nothing was run.
+    pub up_to_date: bool,
+    /// A new library was linked and put in place.
+    pub linked: bool,
+    /// How many files used the precompiled header (0 when none was used).
+    pub precompiled_header_users: usize,
+    pub counts: ProcessCounts,
+    /// Compile time summed over threads.
+    pub compile_time: Duration,
+    pub duration: Duration,
+}
+
+impl BuildReport {
+    pub fn count(&self, outcome: MechanismOutcome) -> usize {
+        self.mechanisms
+            .iter()
+            .filter(|mechanism| mechanism.outcome == outcome)
+            .count()
+    }
+}
+
+/// Problems that stop a whole build (as opposed to one mechanism's).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("cannot use the output folder {}: {message}", .folder.display())]
+    OutputFolder { folder: PathBuf, message: String },
+    #[error("cannot use the build store: {0}")]
+    Store(std::io::Error),
+    #[error("linking {} failed:\n{output}", .product.display())]
+    Link { product: PathBuf, output: String },
+    #[error("compiling the generated {file} failed:\n{output}")]
+    Generated { file: String, output: String },
+}
+
+impl BuildError {
+    /// Whether the build failed on its own terms (a link or compile) rather than on its surroundings.
+    pub fn is_build_failure(&self) -> bool {
+        matches!(self, BuildError::Link { .. } | BuildError::Generated { .. })
+    }
+}

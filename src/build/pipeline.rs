@@ -1,0 +1,237 @@
+//! The steps every mechanism build shares, whatever the simulator: the output folder made and locked, mechanisms
+//! tracked through the build, stored objects reused, compile results recorded, the up-to-date check against the
+//! manifest, and the final report.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::compile_queue::CompileResult;
+use super::exec::Executor;
+use super::install::{read_manifest, remove_leftover_temporary_files, Manifest, ManifestMechanism};
+use super::lock::{lock_folder, FolderLock};
+use super::outcome::{BuildError, BuildReport, MechanismOutcome, MechanismReport, ModInput};
+use super::progress::Progress;
+use super::store::{Store, StoreKey};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::span::Span;
+
+/// A mechanism while a build runs.
+pub struct Mechanism {
+    pub input: ModInput,
+    /// The name its translated files are called by (the file stem for NEURON, the mechanism name for Arbor).
+    pub stem: String,
+    pub source: Vec<u8>,
+    /// VERBATIM blocks: (1-based line where the content starts, content). NEURON only.
+    pub verbatim_blocks: Vec<(u32, String)>,
+    /// The object's key; `None` when the mechanism failed before it could have one.
+    pub key: Option<StoreKey>,
+    pub object: Option<PathBuf>,
+    pub outcome: Option<MechanismOutcome>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub tool_output: String,
+}
+
+impl Mechanism {
+    pub fn new(input: ModInput, stem: String) -> Mechanism {
+        Mechanism {
+            input,
+            stem,
+            source: Vec::new(),
+            verbatim_blocks: Vec::new(),
+            key: None,
+            object: None,
+            outcome: None,
+            diagnostics: Vec::new(),
+            tool_output: String::new(),
+        }
+    }
+
+    /// Marks the mechanism failed with `diagnostic`.
+    pub fn fail(mut self, diagnostic: Diagnostic) -> Mechanism {
+        self.diagnostics.push(diagnostic);
+        self.outcome = Some(MechanismOutcome::Failed);
+        self.key = None;
+        self
+    }
+
+    /// Reads the mod file; a failed mechanism if it cannot be read.
+    pub fn read(mut self) -> Mechanism {
+        match std::fs::read(&self.input.path) {
+            Ok(source) => {
+                self.source = source;
+                self
+            }
+            Err(error) => self.fail(Diagnostic::error(
+                Code::Io,
+                format!("cannot read the file: {error}"),
+                Span::empty_at(0),
+                "",
+            )),
+        }
+    }
+
+    pub fn has_failed(&self) -> bool {
+        self.outcome == Some(MechanismOutcome::Failed)
+    }
+}
+
+/// Creates and locks the folder the products go to, and removes what killed builds left there. The lock is held
+/// until the returned value is dropped.
+pub fn prepare_output_folder(
+    folder: &Path,
+    lock_name: &str,
+    progress: &Progress,
+) -> Result<FolderLock, BuildError> {
+    std::fs::create_dir_all(folder).map_err(|error| BuildError::OutputFolder {
+        folder: folder.to_path_buf(),
+        message: error.to_string(),
+    })?;
+    let lock = lock_folder(folder, lock_name, |holder| {
+        progress.note(&format!(
+            "waiting for {holder}, which is building in {}",
+            folder.display()
+        ))
+    })
+    .map_err(|error| BuildError::OutputFolder {
+        folder: folder.to_path_buf(),
+        message: format!("cannot lock it: {error}"),
+    })?;
+    remove_leftover_temporary_files(folder);
+    Ok(lock)
+}
+
+/// Whether every product exists and the manifest records `link_key` (and every mechanism could be keyed).
+pub fn is_up_to_date(
+    manifest_path: &Path,
+    link_key: &StoreKey,
+    products: &[&Path],
+    mechanisms: &[Mechanism],
+) -> bool {
+    mechanisms.iter().all(|mechanism| mechanism.key.is_some())
+        && products.iter().all(|product| product.is_file())
+        && read_manifest(manifest_path)
+            .is_some_and(|manifest| manifest.link_key == link_key.as_str())
+}
+
+/// Marks the mechanisms whose object is in the store as reused; returns the indices of those still to build.
+pub fn reuse_stored_objects(mechanisms: &mut [Mechanism], store: &Store, kind: &str) -> Vec<usize> {
+    for mechanism in mechanisms.iter_mut() {
+        if let Some(key) = &mechanism.key {
+            if let Some(object) = store.lookup(kind, key, "o") {
+                mechanism.object = Some(object);
+                mechanism.outcome = Some(MechanismOutcome::Reused);
+            }
+        }
+    }
+    (0..mechanisms.len())
+        .filter(|&index| mechanisms[index].key.is_some() && mechanisms[index].outcome.is_none())
+        .collect()
+}
+
+/// Records compile results on their mechanisms; `diagnose` turns a failed compile into diagnostics on the source.
+pub fn record_compile_results(
+    mechanisms: &mut [Mechanism],
+    results: Vec<CompileResult>,
+    diagnose: impl Fn(&Mechanism, &CompileResult) -> Vec<Diagnostic>,
+) {
+    for result in results {
+        let mechanism = &mut mechanisms[result.file.index];
+        mechanism.tool_output.push_str(&format!(
+            "$ {}\n{}",
+            result.run.command_line, result.run.output
+        ));
+        match &result.stored {
+            Ok(object) => {
+                mechanism.object = Some(object.clone());
+                mechanism.outcome = Some(MechanismOutcome::Built);
+            }
+            Err(store_error) => {
+                let diagnostics = if result.run.success {
+                    vec![Diagnostic::error(
+                        Code::Io,
+                        format!("cannot store the compiled object: {store_error}"),
+                        Span::empty_at(0),
+                        "",
+                    )]
+                } else {
+                    diagnose(mechanism, &result)
+                };
+                mechanism.diagnostics.extend(diagnostics);
+                mechanism.outcome = Some(MechanismOutcome::Failed);
+            }
+        }
+    }
+}
+
+/// The manifest of a complete product linked from `mechanisms`.
+pub fn manifest_for(
+    link_key: &StoreKey,
+    toolchain_version: &str,
+    mechanisms: &[Mechanism],
+) -> Manifest {
+    Manifest {
+        format: 1,
+        link_key: link_key.as_str().to_string(),
+        toolchain_version: toolchain_version.to_string(),
+        mechanisms: mechanisms
+            .iter()
+            .map(|mechanism| ManifestMechanism {
+                file: mechanism.input.display.clone(),
+                object_key: mechanism
+                    .key
+                    .as_ref()
+                    .map_or(String::new(), |key| key.as_str().to_string()),
+            })
+            .collect(),
+    }
+}
+
+/// What a build tells its caller.
+pub struct Finished {
+    pub library: PathBuf,
+    pub other_products: Vec<PathBuf>,
+    pub up_to_date: bool,
+    pub linked: bool,
+    pub precompiled_header_users: usize,
+}
+
+/// The report of a build; mechanisms without an outcome get `Reused` when the build was up to date.
+pub fn finish_report(
+    finished: Finished,
+    mechanisms: Vec<Mechanism>,
+    executor: &Executor,
+    start: Instant,
+) -> BuildReport {
+    BuildReport {
+        mechanisms: mechanisms
+            .into_iter()
+            .map(|mechanism| MechanismReport {
+                display: mechanism.input.display,
+                source: mechanism.source,
+                outcome: mechanism.outcome.unwrap_or(if finished.up_to_date {
+                    MechanismOutcome::Reused
+                } else {
+                    MechanismOutcome::Failed
+                }),
+                diagnostics: mechanism.diagnostics,
+                tool_output: mechanism.tool_output,
+            })
+            .collect(),
+        library: finished.library,
+        other_products: finished.other_products,
+        up_to_date: finished.up_to_date,
+        linked: finished.linked,
+        precompiled_header_users: finished.precompiled_header_users,
+        counts: executor.counts(),
+        compile_time: executor.compile_time(),
+        duration: start.elapsed(),
+    }
+}
+
+/// The folder a mod file is in (`.` for a bare file name).
+pub fn folder_of(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}

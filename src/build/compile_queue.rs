@@ -164,21 +164,27 @@ fn compile_one(
 }
 
 /// Compiles a generated source (a registration or catalogue file) to an object, or takes it from the store when a
-/// build compiled the same text with the same toolchain before.
+/// build compiled the same text with the same toolchain before. `inputs` are the keys of anything else the
+/// compile reads (the headers a catalogue source includes).
+#[allow(clippy::too_many_arguments)]
 pub fn compile_text(
     text: &str,
     file_name: &str,
+    inputs: &[&str],
     settings: &CompileSettings<'_>,
     store: &Store,
     executor: &Executor,
     work: &Path,
 ) -> Result<PathBuf, String> {
-    let key = KeyBuilder::new("generated-source-object", 1)
+    let mut key = KeyBuilder::new("generated-source-object", 1)
         .text_field("toolchain", settings.fingerprint.as_str())
         .text_field("kind", settings.object_kind)
         .text_field("file", file_name)
-        .text_field("source", text)
-        .finish();
+        .text_field("source", text);
+    for input in inputs {
+        key = key.text_field("input", input);
+    }
+    let key = key.finish();
     if let Some(object) = store.lookup(settings.object_kind, &key, "o") {
         return Ok(object);
     }
@@ -260,9 +266,9 @@ fn use_precompiled_header(
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Some(rewritten) =
-            with_prefix_header(&file.generated, block, settings.header_name, &file_name)
-        {
+        // By absolute path: translated files may sit in folders of their own.
+        let header = header_path.to_string_lossy();
+        if let Some(rewritten) = with_prefix_header(&file.generated, block, &header, &file_name) {
             if std::fs::write(&file.cpp_path, rewritten).is_ok() {
                 count += 1;
             }

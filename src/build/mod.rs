@@ -4,6 +4,8 @@
 //! - [`toolchain`]: finding NEURON and the C++ compiler, and what nrnivmodl would run with them;
 //! - [`makefile`]: reads the variables of NEURON's installed `nrnmech_makefile` (pure);
 //! - [`neuron`]: the NEURON build (`glia nrnivmodl`): plan, translate, compile, link, install;
+//! - [`arbor`], [`arbor_toolchain`], [`arbor_glue`]: the Arbor build (`glia build-catalogue`), finding Arbor and
+//!   reading its CMake configuration, and the catalogue source modcc would write;
 //! - [`generated`]: `mod_func.cpp` and the precompiled-header rewrite (pure);
 //! - [`tool_messages`]: nocmodl's and the C++ compiler's messages, parsed and placed on the `.mod` source (pure);
 //! - [`pipeline`], [`compile_queue`], [`install`], [`outcome`]: what the NEURON and Arbor builds share — mechanisms
@@ -14,7 +16,9 @@
 //! - [`lock`]: the output folder's lock; [`progress`]: progress on standard error;
 //! - [`sources`]: reading INCLUDEd files as nocmodl finds them.
 
+pub mod arbor;
 pub mod arbor_glue;
+pub mod arbor_toolchain;
 pub mod compile_queue;
 pub mod exec;
 pub mod generated;

@@ -136,6 +136,7 @@ pub fn build_neuron_library(
             .collect();
         let map = GeneratedLineMap::new(&blocks, &result.file.generated);
         diagnostics_from_compiler(
+            "nocmodl",
             &mechanism.source,
             &result.run.output,
             &map,
@@ -431,6 +432,7 @@ fn link_library(
     let registration_object = compile_text(
         &registration_source(&registrations),
         "mod_func.cpp",
+        &[],
         settings,
         store,
         executor,

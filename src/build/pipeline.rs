@@ -13,7 +13,7 @@ use super::outcome::{BuildError, BuildReport, MechanismOutcome, MechanismReport,
 use super::progress::Progress;
 use super::store::{Store, StoreKey};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::span::Span;
+use crate::span::{Span, TextEdit};
 
 /// A mechanism while a build runs.
 pub struct Mechanism {
@@ -23,6 +23,8 @@ pub struct Mechanism {
     pub source: Vec<u8>,
     /// VERBATIM blocks: (1-based line where the content starts, content). NEURON only.
     pub verbatim_blocks: Vec<(u32, String)>,
+    /// The text the translator reads when it is not the source (Arbor's lowering), with the edits that made it.
+    pub lowered: Option<(String, Vec<TextEdit>)>,
     /// The object's key; `None` when the mechanism failed before it could have one.
     pub key: Option<StoreKey>,
     pub object: Option<PathBuf>,
@@ -38,6 +40,7 @@ impl Mechanism {
             stem,
             source: Vec::new(),
             verbatim_blocks: Vec::new(),
+            lowered: None,
             key: None,
             object: None,
             outcome: None,

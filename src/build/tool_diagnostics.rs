@@ -35,6 +35,7 @@ pub fn diagnostics_from_nocmodl(source: &[u8], output: &str, ran: bool) -> Vec<D
 /// The C++ compiler's errors, on the mod file where the line came from VERBATIM code, else on the file as a whole
 /// with the generated file's position in a note.
 pub fn diagnostics_from_compiler(
+    translator: &str,
     source: &[u8],
     output: &str,
     map: &GeneratedLineMap,
@@ -77,7 +78,7 @@ pub fn diagnostics_from_compiler(
                 _ => "the generated C++".to_string(),
             };
             diagnostic = diagnostic.with_note(format!(
-                "at {position}, in C++ that nocmodl generated (not from a VERBATIM block)"
+                "at {position}, in C++ that {translator} generated (not from a VERBATIM block)"
             ));
         }
         diagnostics.push(diagnostic);

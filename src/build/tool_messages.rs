@@ -1201,6 +1201,105 @@ fn apply_line_directives(generated_lines: &[&str], origins: &mut [Option<LineOri
     }
 }
 
+/// modcc's messages: `error: FILE:(line L,col C) ` followed by the message on the next line, or in an
+/// `error trace:` list, `* FILE:(line L,col C) message`; warnings alike. ANSI colour codes are removed first (modcc
+/// colours its output even into a pipe). Text with no location is kept as a message without a line.
+pub fn parse_modcc_output(output: &str) -> Vec<ToolMessage> {
+    let plain = strip_ansi_escapes(output);
+    let lines: Vec<&str> = plain.lines().collect();
+    let mut messages = Vec::new();
+    let mut severity = ToolSeverity::Error;
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index].trim();
+        index += 1;
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with("warning") {
+            severity = ToolSeverity::Warning;
+        } else if line.starts_with("error") {
+            severity = ToolSeverity::Error;
+        }
+        let Some((file, line_number, column, rest)) = modcc_location(line) else {
+            if !line.starts_with("error") && !line.starts_with("warning") {
+                messages.push(ToolMessage {
+                    severity,
+                    file: None,
+                    line: None,
+                    column: None,
+                    message: line.to_string(),
+                    details: Vec::new(),
+                });
+            }
+            continue;
+        };
+        let mut message = rest.trim().to_string();
+        if message.is_empty() {
+            // The message is on the following line(s), indented.
+            while index < lines.len()
+                && !lines[index].trim().is_empty()
+                && modcc_location(lines[index].trim()).is_none()
+                && !lines[index].trim_start().starts_with("error")
+                && !lines[index].trim_start().starts_with("warning")
+            {
+                if !message.is_empty() {
+                    message.push(' ');
+                }
+                message.push_str(lines[index].trim());
+                index += 1;
+            }
+        }
+        messages.push(ToolMessage {
+            severity,
+            file: Some(file),
+            line: Some(line_number),
+            column: Some(column),
+            message,
+            details: Vec::new(),
+        });
+    }
+    messages
+}
+
+/// `FILE:(line L,col C) rest`, possibly after `error: `, `warning: ` or `* `.
+fn modcc_location(line: &str) -> Option<(String, u32, u32, &str)> {
+    let start = line.find(":(line ")?;
+    let prefix = &line[..start];
+    let file = prefix
+        .rsplit(|character: char| character == ' ')
+        .next()
+        .unwrap_or(prefix)
+        .to_string();
+    let after = &line[start + ":(line ".len()..];
+    let close = after.find(')')?;
+    let (line_text, column_text) = after[..close].split_once(",col ")?;
+    let line_number = line_text.trim().parse().ok()?;
+    let column = column_text.trim().parse().ok()?;
+    Some((file, line_number, column, &after[close + 1..]))
+}
+
+/// The text without ANSI escape sequences (`ESC [ ... letter`).
+fn strip_ansi_escapes(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut characters = text.chars().peekable();
+    while let Some(character) = characters.next() {
+        if character == '\u{1b}' {
+            if characters.peek() == Some(&'[') {
+                characters.next();
+                for inner in characters.by_ref() {
+                    if inner.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        plain.push(character);
+    }
+    plain
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2413,5 +2512,31 @@ static void initmodel() {
                 let _ = character_column(&text, column, CompilerColumnUnit::CLANG);
             }
         }
+    }
+
+    /// Captured from modcc 0.12.2 (colours included, as modcc writes them into a pipe).
+    #[test]
+    fn modcc_messages_are_located() {
+        let output = "\u{1b}[1;31merror: \u{1b}[0m\u{1b}[1;37mbad.mod:(line 4,col 7) \u{1b}[0m\n  unexpected token '\u{1b}[1;33m=\u{1b}[0m' in expression\n";
+        let messages = parse_modcc_output(output);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert_eq!(messages[0].line, Some(4));
+        assert_eq!(messages[0].column, Some(7));
+        assert_eq!(messages[0].file.as_deref(), Some("bad.mod"));
+        assert_eq!(messages[0].message, "unexpected token '=' in expression");
+
+        let trace = "\u{1b}[1;31merror trace:\n\u{1b}[0m\u{1b}[1;31m  * \u{1b}[0m\u{1b}[1;37mvbad.mod:(line 2,col 12) \u{1b}[0mthe symbol '\u{1b}[1;33mv\u{1b}[0m' is defined as a builtin and cannot be used as an ASSIGNED here (line 2,col 12).\n";
+        let messages = parse_modcc_output(trace);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert_eq!((messages[0].line, messages[0].column), (Some(2), Some(12)));
+        assert!(messages[0]
+            .message
+            .starts_with("the symbol 'v' is defined as a builtin"));
+        assert!(parse_modcc_output("").is_empty());
+        assert_eq!(parse_modcc_output("something odd")[0].line, None);
+        assert_eq!(
+            parse_modcc_output("x.mod:(line 99999999999,col 1) big")[0].line,
+            None
+        );
     }
 }

@@ -57,8 +57,12 @@ impl DiscoveryEnvironment {
 /// Why NEURON or a compiler could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ToolchainError {
-    #[error("NEURON not found. Looked at:\n{}\nInstall it (`pip install neuron`) in the active environment, or set NRNHOME to its prefix.", .places.join("\n"))]
-    NeuronNotFound { places: Vec<String> },
+    #[error("{simulator} not found. Looked at:\n{}\n{hint}", .places.join("\n"))]
+    NotFound {
+        simulator: &'static str,
+        places: Vec<String>,
+        hint: &'static str,
+    },
     #[error("cannot read NEURON's {}: {message}", .path.display())]
     Unreadable { path: PathBuf, message: String },
     #[error("cannot evaluate NEURON's {}: {message}", .path.display())]
@@ -181,7 +185,13 @@ impl NeuronToolchain {
         .and_then(|variables| variables.expand("CXX"))
         .map_err(makefile_error)?;
         let mut notes = Vec::new();
-        let (program, leading_arguments) = choose_compiler(environment, &configured, &mut notes)?;
+        let (program, leading_arguments) = choose_compiler(
+            environment,
+            "NEURON",
+            &configured,
+            &["g++", "c++", "clang++"],
+            &mut notes,
+        )?;
         let identity = compiler_identity(&program, store, executor)?;
         let compiler = Compiler {
             program,
@@ -301,11 +311,20 @@ fn find_neuron_prefix(
             missing.join(", ")
         ));
     }
-    Err(ToolchainError::NeuronNotFound { places })
+    Err(ToolchainError::NotFound {
+        simulator: "NEURON",
+        places,
+        hint: "Install it (`pip install neuron`) in the active environment, or set NRNHOME to its prefix.",
+    })
 }
 
 /// `lib/python*/site-packages/neuron/.data` (and `dist-packages`) under an environment or install prefix.
 fn wheel_data_folders(environment_folder: &Path) -> Vec<PathBuf> {
+    site_package_folders(environment_folder, "neuron/.data")
+}
+
+/// `lib/python*/{site,dist}-packages/<relative>` folders that exist under an environment or install prefix.
+pub(crate) fn site_package_folders(environment_folder: &Path, relative: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(environment_folder.join("lib")) else {
         return found;
@@ -318,7 +337,7 @@ fn wheel_data_folders(environment_folder: &Path) -> Vec<PathBuf> {
     python_folders.sort();
     for python_folder in python_folders {
         for packages in ["site-packages", "dist-packages"] {
-            let data = python_folder.join(packages).join("neuron").join(".data");
+            let data = python_folder.join(packages).join(relative);
             if data.is_dir() {
                 found.push(data);
             }
@@ -330,6 +349,12 @@ fn wheel_data_folders(environment_folder: &Path) -> Vec<PathBuf> {
 /// Where NEURON might be, given a `nrnivmodl` or `nocmodl` found on PATH: the wheel's Python wrapper lives in
 /// `<env>/bin/`, a native install's programs in `<prefix>/bin/` (possibly through a symbolic link).
 fn prefixes_of_program(program: &Path) -> Vec<PathBuf> {
+    prefixes_of_program_in(program, "neuron/.data")
+}
+
+/// The prefixes a program found on PATH may belong to: its `bin/`'s parent, and the Python package folder
+/// `relative` of the environment it sits in.
+pub(crate) fn prefixes_of_program_in(program: &Path, relative: &str) -> Vec<PathBuf> {
     let mut prefixes = Vec::new();
     for path in [
         Some(program.to_path_buf()),
@@ -340,7 +365,7 @@ fn prefixes_of_program(program: &Path) -> Vec<PathBuf> {
     {
         if let Some(prefix) = path.parent().and_then(Path::parent) {
             prefixes.push(prefix.to_path_buf());
-            prefixes.extend(wheel_data_folders(prefix));
+            prefixes.extend(site_package_folders(prefix, relative));
         }
     }
     prefixes.dedup();
@@ -356,14 +381,14 @@ pub fn find_on_path(program: &str, path: Option<&std::ffi::OsStr>) -> Option<Pat
         .find(|candidate| is_executable_file(candidate))
 }
 
-fn is_executable_file(path: &Path) -> bool {
+pub(crate) fn is_executable_file(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path)
         .map(|metadata| metadata.is_file() && metadata.permissions().mode() & 0o111 != 0)
         .unwrap_or(false)
 }
 
-fn read_text(path: &Path) -> Result<String, ToolchainError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, ToolchainError> {
     std::fs::read(path)
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .map_err(|error| ToolchainError::Unreadable {
@@ -416,10 +441,13 @@ fn read_architecture(nrnivmodl_script: &Path) -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_string())
 }
 
-/// The compiler program and its leading arguments: `CXX`, else the configured one if present, else from PATH.
-fn choose_compiler(
+/// The compiler program and its leading arguments: `CXX`, else the configured one if present, else the first of
+/// `fallbacks` on PATH (with a note saying so).
+pub(crate) fn choose_compiler(
     environment: &DiscoveryEnvironment,
+    simulator: &str,
     configured: &str,
+    fallbacks: &[&str],
     notes: &mut Vec<String>,
 ) -> Result<(PathBuf, Vec<String>), ToolchainError> {
     let resolve = |word: &str| -> Option<PathBuf> {
@@ -447,11 +475,11 @@ fn choose_compiler(
             return Ok((path, rest.to_vec()));
         }
     }
-    for candidate in ["g++", "c++", "clang++"] {
+    for candidate in fallbacks {
         if let Some(path) = find_on_path(candidate, environment.path.as_deref()) {
             if !configured.is_empty() {
                 notes.push(format!(
-                    "NEURON was configured with the compiler {configured}, which is not on this machine; using {} (set CXX to choose)",
+                    "{simulator} was configured with the compiler {configured}, which is not on this machine; using {} (set CXX to choose)",
                     path.display()
                 ));
             }
@@ -459,12 +487,13 @@ fn choose_compiler(
         }
     }
     Err(ToolchainError::CompilerNotFound(format!(
-        "NEURON's configured compiler `{configured}` is not on this machine, and neither g++, c++ nor clang++ is on PATH; install one or set CXX"
+        "{simulator}'s configured compiler `{configured}` is not on this machine, and none of {} is on PATH; install one or set CXX",
+        fallbacks.join(", ")
     )))
 }
 
 /// What `compiler --version` says, remembered in the store by the compiler file's path, size and time.
-fn compiler_identity(
+pub(crate) fn compiler_identity(
     compiler: &Path,
     store: &Store,
     executor: &Executor,

@@ -1,7 +1,8 @@
 //! The `glia` command line: argument parsing and dispatch to one module per command.
 
 mod atomic_write;
-mod build_report;
+mod build_catalogue;
+mod build_common;
 mod check;
 mod hash;
 pub mod inputs;
@@ -43,6 +44,9 @@ enum Command {
     /// Build NEURON's mechanism library like nrnivmodl: in parallel, each mechanism cached until what the compiler
     /// sees changes.
     Nrnivmodl(nrnivmodl::NrnivmodlArguments),
+    /// Build an Arbor mechanism catalogue like arbor-build-catalogue: in parallel, each mechanism cached until
+    /// what the compiler sees changes.
+    BuildCatalogue(build_catalogue::BuildCatalogueArguments),
 }
 
 /// The dialect to read files in.
@@ -91,5 +95,6 @@ pub fn run() -> ExitCode {
         Command::Rename(arguments) => rename::run(&arguments),
         Command::Hash(arguments) => hash::run(&arguments),
         Command::Nrnivmodl(arguments) => nrnivmodl::run(&arguments),
+        Command::BuildCatalogue(arguments) => build_catalogue::run(&arguments),
     }
 }

@@ -1,16 +1,97 @@
-//! Printing a build's report, shared by `glia nrnivmodl` and `glia build-catalogue`: diagnostics (ariadne) and a
-//! summary on standard error, or one JSON object on standard output; and the build's exit status.
+//! What `glia nrnivmodl` and `glia build-catalogue` share: their common options, starting a build (store,
+//! executor, progress), and printing its report — diagnostics (ariadne) and a summary on standard error, or one
+//! JSON object on standard output — with the build's exit status.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::ValueEnum;
+use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::exit;
-use crate::build::exec::ProcessCounts;
-use crate::build::outcome::{BuildReport, MechanismOutcome};
+use crate::build::exec::{Executor, ProcessCounts};
+use crate::build::outcome::{BuildError, BuildReport, MechanismOutcome, ModInput};
+use crate::build::progress::{Progress, ProgressMode};
+use crate::build::store::Store;
 use crate::diagnostics::{human, json, FileReport};
+
+/// Options every build command takes.
+#[derive(Args, Debug)]
+pub struct BuildOptions {
+    /// Parallel jobs (default: one per core).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    pub jobs: usize,
+    /// Print every command, and the tools' raw output for mechanisms that failed.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Link the mechanisms that built even if others failed (the exit status still says they failed).
+    #[arg(short, long)]
+    pub keep_going: bool,
+    /// A compiler launcher put in front of every compile, e.g. `ccache` or `sccache`.
+    #[arg(long, value_name = "COMMAND")]
+    pub launcher: Option<String>,
+    /// The build store (default: GLIA_CACHE_DIR, else ~/.cache/glia).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Compile every file on its own, without the shared precompiled header.
+    #[arg(long)]
+    pub no_precompiled_header: bool,
+    /// `human`: diagnostics and a summary on standard error; `json`: a report object on standard output.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: BuildFormat,
+}
+
+impl BuildOptions {
+    /// Whether files may share a precompiled header (not behind a launcher, which would not see it).
+    pub fn use_precompiled_header(&self) -> bool {
+        !self.no_precompiled_header && self.launcher.is_none()
+    }
+}
+
+/// What a build runs with.
+pub struct BuildSession {
+    pub progress: Progress,
+    pub store: Store,
+    pub executor: Executor,
+}
+
+/// Opens the store, starts the executor and the progress display; on failure, the message is printed and the exit
+/// status returned.
+pub fn start_build(options: &BuildOptions) -> Result<BuildSession, ExitCode> {
+    let progress = Progress::new(match options.format {
+        BuildFormat::Json => ProgressMode::Quiet,
+        BuildFormat::Human => ProgressMode::for_standard_error(),
+    });
+    let usage_error = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(exit::USAGE_OR_IO)
+    };
+    let Some(store_root) = options.cache_dir.clone().or_else(Store::default_root) else {
+        return Err(usage_error(
+            "no folder for the build store: set GLIA_CACHE_DIR or HOME, or give --cache-dir"
+                .to_string(),
+        ));
+    };
+    let store = Store::open(&store_root).map_err(|error| usage_error(error.to_string()))?;
+    let executor = Executor::new(options.jobs, options.launcher.as_deref(), options.verbose)
+        .map_err(|error| usage_error(format!("cannot start the build threads: {error}")))?;
+    Ok(BuildSession {
+        progress,
+        store,
+        executor,
+    })
+}
+
+/// The exit status of a build that stopped as a whole (its message printed).
+pub fn build_error_status(error: &BuildError) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(if error.is_build_failure() {
+        exit::FOUND_PROBLEMS
+    } else {
+        exit::USAGE_OR_IO
+    })
+}
 
 /// How a build reports.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +100,70 @@ pub enum BuildFormat {
     Human,
     /// A report object on standard output (progress is not shown).
     Json,
+}
+
+/// The mod files named, as nrnivmodl and arbor-build-catalogue find them: a folder means its `*.mod` (not
+/// recursively, sorted), `X` may name `X.mod`; no paths means the current folder.
+pub fn mod_inputs(paths: &[PathBuf]) -> (Vec<ModInput>, Vec<String>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    for path in paths {
+        if path.is_dir() {
+            match std::fs::read_dir(&path) {
+                Ok(entries) => {
+                    let mut files: Vec<PathBuf> = entries
+                        .flatten()
+                        .map(|entry| entry.path())
+                        .filter(|file| {
+                            file.is_file()
+                                && file.extension().is_some_and(|extension| extension == "mod")
+                        })
+                        .collect();
+                    files.sort();
+                    inputs.extend(files.into_iter().map(|file| {
+                        let display = if path == Path::new(".") {
+                            file.strip_prefix(".")
+                                .unwrap_or(&file)
+                                .display()
+                                .to_string()
+                        } else {
+                            file.display().to_string()
+                        };
+                        ModInput {
+                            path: file,
+                            display,
+                        }
+                    }));
+                }
+                Err(error) => errors.push(format!("{}: {error}", path.display())),
+            }
+        } else if path.is_file() {
+            inputs.push(ModInput {
+                display: path.display().to_string(),
+                path,
+            });
+        } else {
+            let with_extension = PathBuf::from(format!("{}.mod", path.display()));
+            if with_extension.is_file() {
+                inputs.push(ModInput {
+                    display: with_extension.display().to_string(),
+                    path: with_extension,
+                });
+            } else {
+                errors.push(format!(
+                    "{}: no such mod file or folder (nor {})",
+                    path.display(),
+                    with_extension.display()
+                ));
+            }
+        }
+    }
+    (inputs, errors)
 }
 
 /// What the report says about the toolchain.

@@ -1,0 +1,137 @@
+//! `glia build-catalogue`: a parallel, incremental `arbor-build-catalogue`.
+//!
+//! Builds `<output>/<NAME>-catalogue.so`, which `arbor.load_catalogue` loads, from Arbor-dialect mod files (files,
+//! or folders meaning their `*.mod`). Each file is lowered for Arbor and named by its mechanism, so file stems need
+//! not match. Exit status: 0 built or up to date; 1 a mechanism failed (diagnostics on its source; with
+//! `--keep-going` the others are linked); 2 usage error, Arbor or a compiler missing, GPU asked of a CPU-only
+//! Arbor, output folder unusable.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::build_common::{
+    build_error_status, mod_inputs, print_build_report, start_build, BuildOptions, BuildSession,
+    ToolchainSummary,
+};
+use super::exit;
+use crate::build::arbor::{build_arbor_catalogue, ArborBuildRequest};
+use crate::build::arbor_glue::is_valid_catalogue_name;
+use crate::build::arbor_toolchain::ArborToolchain;
+use crate::build::toolchain::DiscoveryEnvironment;
+
+#[derive(Args, Debug)]
+pub struct BuildCatalogueArguments {
+    /// The catalogue's name: letters, digits and `_` (not starting with a digit, no `__`).
+    name: String,
+    /// Mod files, or folders of mod files (not searched recursively).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Where `<NAME>-catalogue.so` goes.
+    #[arg(short = 'o', long = "output", default_value = ".")]
+    output: PathBuf,
+    /// Build for a GPU as well (Arbor must have been built with GPU support).
+    #[arg(long, value_enum)]
+    gpu: Option<GpuArgument>,
+    /// Arbor's installation prefix (default: the active virtual environment's arbor package, then modcc on PATH).
+    #[arg(long, value_name = "DIR")]
+    arbor_prefix: Option<PathBuf>,
+    #[command(flatten)]
+    build: BuildOptions,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum GpuArgument {
+    Cuda,
+}
+
+pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
+    if !is_valid_catalogue_name(&arguments.name) {
+        eprintln!(
+            "error: `{}` cannot name a catalogue: use letters, digits and `_`, not starting with a digit and without `__` (it becomes part of C++ names)",
+            arguments.name
+        );
+        return ExitCode::from(exit::USAGE_OR_IO);
+    }
+    let (inputs, input_errors) = mod_inputs(&arguments.paths);
+    for error in &input_errors {
+        eprintln!("error: {error}");
+    }
+    if !input_errors.is_empty() {
+        return ExitCode::from(exit::USAGE_OR_IO);
+    }
+    if inputs.is_empty() {
+        eprintln!("error: no mod files to build");
+        return ExitCode::from(exit::USAGE_OR_IO);
+    }
+    let BuildSession {
+        progress,
+        store,
+        executor,
+    } = match start_build(&arguments.build) {
+        Ok(session) => session,
+        Err(status) => return status,
+    };
+    let toolchain = match ArborToolchain::discover(
+        arguments.arbor_prefix.as_deref(),
+        &DiscoveryEnvironment::from_process(),
+        &store,
+        &executor,
+    ) {
+        Ok(toolchain) => toolchain,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(exit::USAGE_OR_IO);
+        }
+    };
+    if arguments.gpu.is_some() {
+        if toolchain.has_gpu {
+            eprintln!(
+                "error: GPU catalogues are not built by glia yet; use arbor-build-catalogue --gpu cuda for now"
+            );
+        } else {
+            eprintln!(
+                "error: --gpu cuda asks for GPU code, but Arbor {} at {} was built without GPU support (ARB_WITH_GPU is off in its arbor-config.cmake)",
+                toolchain.version,
+                toolchain.prefix.display()
+            );
+        }
+        return ExitCode::from(exit::USAGE_OR_IO);
+    }
+    if arguments.build.verbose {
+        progress.note(&format!(
+            "Arbor {} at {} (found by {}); compiler {}",
+            toolchain.version,
+            toolchain.prefix.display(),
+            toolchain.found_by,
+            toolchain.compiler.program.display()
+        ));
+        for note in &toolchain.notes {
+            progress.note(&format!("note: {note}"));
+        }
+    }
+    let request = ArborBuildRequest {
+        catalogue: arguments.name.clone(),
+        inputs,
+        output_folder: arguments.output.clone(),
+        keep_going: arguments.build.keep_going,
+        use_precompiled_header: arguments.build.use_precompiled_header(),
+    };
+    let result = build_arbor_catalogue(&request, &toolchain, &store, &executor, &progress);
+    progress.finish();
+    let report = match result {
+        Ok(report) => report,
+        Err(error) => return build_error_status(&error),
+    };
+    print_build_report(
+        &report,
+        &ToolchainSummary {
+            simulator: "Arbor",
+            version: &toolchain.version,
+            jobs: executor.jobs(),
+        },
+        arguments.build.format,
+        arguments.build.verbose,
+    )
+}

@@ -1201,9 +1201,11 @@ fn apply_line_directives(generated_lines: &[&str], origins: &mut [Option<LineOri
     }
 }
 
-/// modcc's messages: `error: FILE:(line L,col C) ` followed by the message on the next line, or in an
-/// `error trace:` list, `* FILE:(line L,col C) message`; warnings alike. ANSI colour codes are removed first (modcc
-/// colours its output even into a pipe). Text with no location is kept as a message without a line.
+/// modcc's messages. Seen from modcc 0.12.2: `error: FILE:(line L,col C) ` or `error: FILE (line L,col C) ` with
+/// the message on the next line; a `Warnings:` list and an `error trace:` list of `* FILE:(line L,col C) message`
+/// items. ANSI colour codes are removed first (modcc colours its output even into a pipe). The trace's summary
+/// ("There were N errors in the semantic analysis") is dropped; other text without a location is kept as a
+/// message without a line.
 pub fn parse_modcc_output(output: &str) -> Vec<ToolMessage> {
     let plain = strip_ansi_escapes(output);
     let lines: Vec<&str> = plain.lines().collect();
@@ -1216,13 +1218,15 @@ pub fn parse_modcc_output(output: &str) -> Vec<ToolMessage> {
         if line.is_empty() {
             continue;
         }
-        if line.starts_with("warning") {
+        let lowercase = line.to_ascii_lowercase();
+        if lowercase.starts_with("warning") {
             severity = ToolSeverity::Warning;
-        } else if line.starts_with("error") {
+        } else if lowercase.starts_with("error") {
             severity = ToolSeverity::Error;
         }
         let Some((file, line_number, column, rest)) = modcc_location(line) else {
-            if !line.starts_with("error") && !line.starts_with("warning") {
+            let is_heading = lowercase.starts_with("error") || lowercase.starts_with("warning");
+            if !is_heading {
                 messages.push(ToolMessage {
                     severity,
                     file: None,
@@ -1236,19 +1240,28 @@ pub fn parse_modcc_output(output: &str) -> Vec<ToolMessage> {
         };
         let mut message = rest.trim().to_string();
         if message.is_empty() {
-            // The message is on the following line(s), indented.
-            while index < lines.len()
-                && !lines[index].trim().is_empty()
-                && modcc_location(lines[index].trim()).is_none()
-                && !lines[index].trim_start().starts_with("error")
-                && !lines[index].trim_start().starts_with("warning")
-            {
+            // The message is on the following, indented line(s).
+            while index < lines.len() {
+                let next = lines[index].trim();
+                let next_lowercase = next.to_ascii_lowercase();
+                if next.is_empty()
+                    || modcc_location(next).is_some()
+                    || next_lowercase.starts_with("error")
+                    || next_lowercase.starts_with("warning")
+                {
+                    break;
+                }
                 if !message.is_empty() {
                     message.push(' ');
                 }
-                message.push_str(lines[index].trim());
+                message.push_str(next);
                 index += 1;
             }
+        }
+        if message.starts_with("There were ")
+            && message.contains(" errors in the semantic analysis")
+        {
+            continue;
         }
         messages.push(ToolMessage {
             severity,
@@ -1262,16 +1275,12 @@ pub fn parse_modcc_output(output: &str) -> Vec<ToolMessage> {
     messages
 }
 
-/// `FILE:(line L,col C) rest`, possibly after `error: `, `warning: ` or `* `.
+/// `FILE:(line L,col C) rest` or `FILE (line L,col C) rest`, possibly after `error: ` or `* `.
 fn modcc_location(line: &str) -> Option<(String, u32, u32, &str)> {
-    let start = line.find(":(line ")?;
-    let prefix = &line[..start];
-    let file = prefix
-        .rsplit(|character: char| character == ' ')
-        .next()
-        .unwrap_or(prefix)
-        .to_string();
-    let after = &line[start + ":(line ".len()..];
+    let start = line.find("(line ")?;
+    let prefix = line[..start].trim_end().trim_end_matches(':');
+    let file = prefix.rsplit(' ').next().unwrap_or(prefix).to_string();
+    let after = &line[start + "(line ".len()..];
     let close = after.find(')')?;
     let (line_text, column_text) = after[..close].split_once(",col ")?;
     let line_number = line_text.trim().parse().ok()?;

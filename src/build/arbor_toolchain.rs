@@ -165,7 +165,7 @@ impl ArborToolchain {
         let (program, leading_arguments) = choose_compiler(
             environment,
             "Arbor",
-            &configured_compiler,
+            configured_compiler,
             &["c++", "g++", "clang++"],
             &mut notes,
         )?;

@@ -31,15 +31,6 @@ fn glia_binary() -> PathBuf {
     manifest_folder().join("target/release/glia")
 }
 
-fn copy_mods(source: &Path, target: &Path) {
-    std::fs::create_dir_all(target).unwrap();
-    for entry in std::fs::read_dir(source).unwrap().flatten() {
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
 /// Runs a command to success; its wall time and standard output.
 fn timed(command: &mut Command) -> (Duration, Vec<u8>) {
     let start = Instant::now();

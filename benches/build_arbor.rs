@@ -7,54 +7,13 @@
 //! target ≤ 0.5×), no-op (median of 20; target ≤ 30 ms), comment-only edit (median of 10; ≤ 50 ms), one changed
 //! mechanism (median of 3). Timings are printed, never asserted.
 
+mod build_support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn manifest_folder() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn venv() -> PathBuf {
-    std::env::var_os("GLIA_ORACLE_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_folder().join(".venv"))
-}
-
-fn glia_binary() -> PathBuf {
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "--bin", "glia"])
-        .current_dir(manifest_folder())
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cannot build glia");
-    manifest_folder().join("target/release/glia")
-}
-
-/// Runs a command to success; its wall time and standard output.
-fn timed(command: &mut Command) -> (Duration, Vec<u8>) {
-    let start = Instant::now();
-    let output = command.output().expect("the program runs");
-    let elapsed = start.elapsed();
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (elapsed, output.stdout)
-}
-
-/// The compile floor of a glia build from its JSON report: compile time summed over jobs, divided by the jobs.
-fn compile_floor(report: &[u8]) -> f64 {
-    let report: serde_json::Value = serde_json::from_slice(report).expect("a JSON report");
-    report["compile_seconds"].as_f64().unwrap_or(f64::NAN)
-        / report["jobs"].as_f64().unwrap_or(f64::NAN)
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
+use build_support::{compile_floor, glia_binary, manifest_folder, median, timed, venv};
 
 /// Copies the mods modcc accepts into `target` as `<mechanism name>.mod` (arbor-build-catalogue needs that).
 fn copy_accepted_by_name(glia: &Path, source: &Path, target: &Path) -> usize {

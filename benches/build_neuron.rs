@@ -11,63 +11,13 @@
 //!
 //! Timings are printed, never asserted: shared machines are noisy, and a benchmark is for reading.
 
-use std::path::{Path, PathBuf};
+mod build_support;
+
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn manifest_folder() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn venv() -> PathBuf {
-    std::env::var_os("GLIA_ORACLE_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_folder().join(".venv"))
-}
-
-fn glia_binary() -> PathBuf {
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "--bin", "glia"])
-        .current_dir(manifest_folder())
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cannot build glia");
-    manifest_folder().join("target/release/glia")
-}
-
-fn copy_mods(source: &Path, target: &Path) {
-    std::fs::create_dir_all(target).unwrap();
-    for entry in std::fs::read_dir(source).unwrap().flatten() {
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
-/// Runs a command to success; its wall time and standard output.
-fn timed(command: &mut Command) -> (Duration, Vec<u8>) {
-    let start = Instant::now();
-    let output = command.output().expect("the program runs");
-    let elapsed = start.elapsed();
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (elapsed, output.stdout)
-}
-
-/// The compile floor of a glia build from its JSON report: compile time summed over jobs, divided by the jobs.
-fn compile_floor(report: &[u8]) -> f64 {
-    let report: serde_json::Value = serde_json::from_slice(report).expect("a JSON report");
-    report["compile_seconds"].as_f64().unwrap_or(f64::NAN)
-        / report["jobs"].as_f64().unwrap_or(f64::NAN)
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
+use build_support::{compile_floor, copy_mods, glia_binary, manifest_folder, median, timed, venv};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter that does not name this bench skips it.

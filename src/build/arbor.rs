@@ -19,13 +19,13 @@ use std::time::Instant;
 
 use super::arbor_glue::catalogue_source;
 use super::arbor_toolchain::ArborToolchain;
-use super::compile_queue::{compile_all, compile_text, CompileJob, CompileSettings, Translated};
+use super::compile_queue::{compile_all, compile_text, CompileSettings, Translated};
 use super::exec::{Executor, ToolCommand, ToolKind};
-use super::install::{move_into_place, temporary_beside, write_manifest};
+use super::install::{move_into_place, temporary_beside};
 use super::outcome::{BuildError, BuildReport, ModInput};
 use super::pipeline::{
-    finish_report, is_up_to_date, manifest_for, prepare_output_folder, record_compile_results,
-    reuse_stored_objects, Finished, Mechanism,
+    compile_jobs_for, finish_report, is_up_to_date, link_and_record, prepare_output_folder,
+    record_compile_results, reuse_stored_objects, Finished, LinkStep, Mechanism,
 };
 use super::progress::Progress;
 use super::store::{KeyBuilder, Store, StoreKey};
@@ -87,13 +87,7 @@ pub fn build_arbor_catalogue(
         .output_folder
         .join(format!(".{catalogue}-catalogue.glia.json"));
     if is_up_to_date(&manifest_path, &link_key, &[library.as_path()], &mechanisms) {
-        let finished = Finished {
-            library,
-            other_products: Vec::new(),
-            up_to_date: true,
-            linked: false,
-            precompiled_header_users: 0,
-        };
+        let finished = Finished::up_to_date(library, Vec::new());
         return Ok(finish_report(finished, mechanisms, executor, start));
     }
 
@@ -139,18 +133,7 @@ pub fn build_arbor_catalogue(
         header_name: "glia_modcc_prefix.hpp",
         use_header: request.use_precompiled_header,
     };
-    let jobs = translated
-        .into_iter()
-        .filter_map(|file| {
-            let mechanism = &mechanisms[file.index];
-            Some(CompileJob {
-                leading_arguments: Vec::new(),
-                key: mechanism.key.clone()?,
-                display: mechanism.input.display.clone(),
-                file,
-            })
-        })
-        .collect();
+    let jobs = compile_jobs_for(&mechanisms, translated, |_| Vec::new());
     let (results, precompiled_header_users) =
         compile_all(jobs, &settings, store, executor, work.path(), progress);
     record_compile_results(&mut mechanisms, results, |mechanism, result| {
@@ -163,15 +146,16 @@ pub fn build_arbor_catalogue(
         )
     });
 
-    let any_failed = mechanisms.iter().any(Mechanism::has_failed);
-    let linkable: Vec<&Mechanism> = mechanisms
-        .iter()
-        .filter(|mechanism| mechanism.object.is_some())
-        .collect();
-    let mut linked = false;
-    if (!any_failed || request.keep_going) && !linkable.is_empty() {
+    let step = LinkStep {
+        keep_going: request.keep_going,
+        library: &library,
+        manifest_path: &manifest_path,
+        link_key: &link_key,
+        toolchain_version: &toolchain.version,
+    };
+    let linked = link_and_record(&mechanisms, &step, progress, |linkable| {
         link_catalogue(
-            &linkable,
+            linkable,
             catalogue,
             toolchain,
             &settings,
@@ -179,18 +163,8 @@ pub fn build_arbor_catalogue(
             executor,
             work.path(),
             &library,
-        )?;
-        linked = true;
-        progress.step_finished(&format!("linked {}", library.display()));
-        if any_failed {
-            let _ = std::fs::remove_file(&manifest_path);
-        } else {
-            write_manifest(
-                &manifest_path,
-                &manifest_for(&link_key, &toolchain.version, &mechanisms),
-            );
-        }
-    }
+        )
+    })?;
     let finished = Finished {
         library,
         other_products: Vec::new(),

@@ -11,18 +11,18 @@
 //! key — computed without starting any process. The output folder is locked for the whole build.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::compile_queue::{compile_all, compile_text, CompileJob, CompileSettings, Translated};
+use super::compile_queue::{compile_all, compile_text, CompileSettings, Translated};
 use super::exec::{Executor, ToolCommand, ToolKind};
 use super::generated::{is_valid_registration_stem, registration_source, Registration};
-use super::install::{move_into_place, temporary_beside, write_manifest};
+use super::install::{move_into_place, temporary_beside};
 use super::outcome::{BuildError, BuildReport, MechanismOutcome, ModInput};
 use super::pipeline::{
-    finish_report, folder_of, is_up_to_date, manifest_for, prepare_output_folder,
-    record_compile_results, reuse_stored_objects, Finished, Mechanism,
+    compile_jobs_for, finish_report, folder_of, is_up_to_date, link_and_record,
+    prepare_output_folder, record_compile_results, reuse_stored_objects, Finished, LinkStep,
+    Mechanism,
 };
 use super::progress::Progress;
 use super::sources::read_include;
@@ -78,13 +78,7 @@ pub fn build_neuron_library(
     let link_key = library_key(toolchain, &mechanisms, request.link_special);
     let manifest_path = product_folder.join(MANIFEST_NAME);
     if is_up_to_date(&manifest_path, &link_key, &products, &mechanisms) {
-        let finished = Finished {
-            library,
-            other_products: special.into_iter().collect(),
-            up_to_date: true,
-            linked: false,
-            precompiled_header_users: 0,
-        };
+        let finished = Finished::up_to_date(library, special.into_iter().collect());
         return Ok(finish_report(finished, mechanisms, executor, start));
     }
 
@@ -108,24 +102,14 @@ pub fn build_neuron_library(
         header_name: "glia_nocmodl_prefix.hpp",
         use_header: request.use_precompiled_header,
     };
-    let jobs = translated
-        .into_iter()
-        .filter_map(|file| {
-            let mechanism = &mechanisms[file.index];
-            // nrnivmodl compiles with `-I<mod folder>` first, for headers VERBATIM code includes.
-            let include: OsString = format!(
-                "-I{}",
-                absolute(&folder_of(&mechanism.input.path)).display()
-            )
-            .into();
-            Some(CompileJob {
-                leading_arguments: vec![include],
-                key: mechanism.key.clone()?,
-                display: mechanism.input.display.clone(),
-                file,
-            })
-        })
-        .collect();
+    // nrnivmodl compiles with `-I<mod folder>` first, for headers VERBATIM code includes.
+    let jobs = compile_jobs_for(&mechanisms, translated, |mechanism| {
+        vec![format!(
+            "-I{}",
+            absolute(&folder_of(&mechanism.input.path)).display()
+        )
+        .into()]
+    });
     let (results, precompiled_header_users) =
         compile_all(jobs, &settings, store, executor, work.path(), progress);
     record_compile_results(&mut mechanisms, results, |mechanism, result| {
@@ -144,15 +128,16 @@ pub fn build_neuron_library(
         )
     });
 
-    let any_failed = mechanisms.iter().any(Mechanism::has_failed);
-    let linkable: Vec<&Mechanism> = mechanisms
-        .iter()
-        .filter(|mechanism| mechanism.object.is_some())
-        .collect();
-    let mut linked = false;
-    if (!any_failed || request.keep_going) && !linkable.is_empty() {
+    let step = LinkStep {
+        keep_going: request.keep_going,
+        library: &library,
+        manifest_path: &manifest_path,
+        link_key: &link_key,
+        toolchain_version: &toolchain.version,
+    };
+    let linked = link_and_record(&mechanisms, &step, progress, |linkable| {
         link_library(
-            &linkable,
+            linkable,
             toolchain,
             &settings,
             store,
@@ -160,21 +145,11 @@ pub fn build_neuron_library(
             work.path(),
             &library,
         )?;
-        if let Some(special) = &special {
-            link_special(toolchain, executor, &product_folder, special)?;
+        match &special {
+            Some(special) => link_special(toolchain, executor, &product_folder, special),
+            None => Ok(()),
         }
-        linked = true;
-        progress.step_finished(&format!("linked {}", library.display()));
-        // Only a complete library is recorded as up to date; a partial one is relinked once the rest builds.
-        if any_failed {
-            let _ = std::fs::remove_file(&manifest_path);
-        } else {
-            write_manifest(
-                &manifest_path,
-                &manifest_for(&link_key, &toolchain.version, &mechanisms),
-            );
-        }
-    }
+    })?;
     let finished = Finished {
         library,
         other_products: special.into_iter().collect(),

@@ -2,12 +2,15 @@
 //! tracked through the build, stored objects reused, compile results recorded, the up-to-date check against the
 //! manifest, and the final report.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::compile_queue::CompileResult;
+use super::compile_queue::{CompileJob, CompileResult, Translated};
 use super::exec::Executor;
-use super::install::{read_manifest, remove_leftover_temporary_files, Manifest, ManifestMechanism};
+use super::install::{
+    read_manifest, remove_leftover_temporary_files, write_manifest, Manifest, ManifestMechanism,
+};
 use super::lock::{lock_folder, FolderLock};
 use super::outcome::{BuildError, BuildReport, MechanismOutcome, MechanismReport, ModInput};
 use super::progress::Progress;
@@ -189,6 +192,65 @@ pub fn manifest_for(
     }
 }
 
+/// The compile jobs for translated files; `leading_arguments` gives each its arguments before the shared ones.
+pub fn compile_jobs_for(
+    mechanisms: &[Mechanism],
+    translated: Vec<Translated>,
+    leading_arguments: impl Fn(&Mechanism) -> Vec<OsString>,
+) -> Vec<CompileJob> {
+    translated
+        .into_iter()
+        .filter_map(|file| {
+            let mechanism = &mechanisms[file.index];
+            Some(CompileJob {
+                leading_arguments: leading_arguments(mechanism),
+                key: mechanism.key.clone()?,
+                display: mechanism.input.display.clone(),
+                file,
+            })
+        })
+        .collect()
+}
+
+/// What the link step records.
+pub struct LinkStep<'a> {
+    /// Link the mechanisms that built even when others failed.
+    pub keep_going: bool,
+    pub library: &'a Path,
+    pub manifest_path: &'a Path,
+    pub link_key: &'a StoreKey,
+    pub toolchain_version: &'a str,
+}
+
+/// Links the mechanisms that have objects when none failed (or with `keep_going`), through `link`; records a
+/// complete product in the manifest (a partial one is relinked once the rest builds). Whether it linked.
+pub fn link_and_record(
+    mechanisms: &[Mechanism],
+    step: &LinkStep<'_>,
+    progress: &Progress,
+    link: impl FnOnce(&[&Mechanism]) -> Result<(), BuildError>,
+) -> Result<bool, BuildError> {
+    let any_failed = mechanisms.iter().any(Mechanism::has_failed);
+    let linkable: Vec<&Mechanism> = mechanisms
+        .iter()
+        .filter(|mechanism| mechanism.object.is_some())
+        .collect();
+    if (any_failed && !step.keep_going) || linkable.is_empty() {
+        return Ok(false);
+    }
+    link(&linkable)?;
+    progress.step_finished(&format!("linked {}", step.library.display()));
+    if any_failed {
+        let _ = std::fs::remove_file(step.manifest_path);
+    } else {
+        write_manifest(
+            step.manifest_path,
+            &manifest_for(step.link_key, step.toolchain_version, mechanisms),
+        );
+    }
+    Ok(true)
+}
+
 /// What a build tells its caller.
 pub struct Finished {
     pub library: PathBuf,
@@ -196,6 +258,19 @@ pub struct Finished {
     pub up_to_date: bool,
     pub linked: bool,
     pub precompiled_header_users: usize,
+}
+
+impl Finished {
+    /// A build that found its products up to date.
+    pub fn up_to_date(library: PathBuf, other_products: Vec<PathBuf>) -> Finished {
+        Finished {
+            library,
+            other_products,
+            up_to_date: true,
+            linked: false,
+            precompiled_header_users: 0,
+        }
+    }
 }
 
 /// The report of a build; mechanisms without an outcome get `Reused` when the build was up to date.

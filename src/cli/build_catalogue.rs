@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::build_common::{
-    build_error_status, mod_inputs, print_build_report, start_build, BuildOptions, BuildSession,
+    build_error_status, print_build_report, start_build, BuildOptions, BuildSession,
     ToolchainSummary,
 };
 use super::exit;
@@ -54,22 +54,12 @@ pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
         );
         return ExitCode::from(exit::USAGE_OR_IO);
     }
-    let (inputs, input_errors) = mod_inputs(&arguments.paths);
-    for error in &input_errors {
-        eprintln!("error: {error}");
-    }
-    if !input_errors.is_empty() {
-        return ExitCode::from(exit::USAGE_OR_IO);
-    }
-    if inputs.is_empty() {
-        eprintln!("error: no mod files to build");
-        return ExitCode::from(exit::USAGE_OR_IO);
-    }
     let BuildSession {
+        inputs,
         progress,
         store,
         executor,
-    } = match start_build(&arguments.build) {
+    } = match start_build(&arguments.build, &arguments.paths) {
         Ok(session) => session,
         Err(status) => return status,
     };

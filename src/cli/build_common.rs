@@ -51,14 +51,26 @@ impl BuildOptions {
 
 /// What a build runs with.
 pub struct BuildSession {
+    pub inputs: Vec<ModInput>,
     pub progress: Progress,
     pub store: Store,
     pub executor: Executor,
 }
 
-/// Opens the store, starts the executor and the progress display; on failure, the message is printed and the exit
-/// status returned.
-pub fn start_build(options: &BuildOptions) -> Result<BuildSession, ExitCode> {
+/// Finds the mod files of `paths`, opens the store, starts the executor and the progress display; on failure, the
+/// message is printed and the exit status returned.
+pub fn start_build(options: &BuildOptions, paths: &[PathBuf]) -> Result<BuildSession, ExitCode> {
+    let (inputs, input_errors) = mod_inputs(paths);
+    for error in &input_errors {
+        eprintln!("error: {error}");
+    }
+    if !input_errors.is_empty() {
+        return Err(ExitCode::from(exit::USAGE_OR_IO));
+    }
+    if inputs.is_empty() {
+        eprintln!("error: no mod files to build (give files or folders, or run in a folder with *.mod files)");
+        return Err(ExitCode::from(exit::USAGE_OR_IO));
+    }
     let progress = Progress::new(match options.format {
         BuildFormat::Json => ProgressMode::Quiet,
         BuildFormat::Human => ProgressMode::for_standard_error(),
@@ -77,6 +89,7 @@ pub fn start_build(options: &BuildOptions) -> Result<BuildSession, ExitCode> {
     let executor = Executor::new(options.jobs, options.launcher.as_deref(), options.verbose)
         .map_err(|error| usage_error(format!("cannot start the build threads: {error}")))?;
     Ok(BuildSession {
+        inputs,
         progress,
         store,
         executor,
@@ -104,7 +117,7 @@ pub enum BuildFormat {
 
 /// The mod files named, as nrnivmodl and arbor-build-catalogue find them: a folder means its `*.mod` (not
 /// recursively, sorted), `X` may name `X.mod`; no paths means the current folder.
-pub fn mod_inputs(paths: &[PathBuf]) -> (Vec<ModInput>, Vec<String>) {
+fn mod_inputs(paths: &[PathBuf]) -> (Vec<ModInput>, Vec<String>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     let paths = if paths.is_empty() {

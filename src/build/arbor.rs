@@ -13,7 +13,6 @@
 //! back through the lowering's edits); when modcc refuses a file, `glia lint`'s Arbor errors for it are added,
 //! with the fixes `glia lint --fix` would apply.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -25,7 +24,8 @@ use super::install::{move_into_place, temporary_beside};
 use super::outcome::{BuildError, BuildReport, ModInput};
 use super::pipeline::{
     compile_jobs_for, finish_report, is_up_to_date, link_and_record, prepare_output_folder,
-    record_compile_results, reuse_stored_objects, Finished, LinkStep, Mechanism,
+    record_compile_results, reject_duplicate_stems, reuse_stored_objects, Finished, LinkStep,
+    Mechanism,
 };
 use super::progress::Progress;
 use super::store::{KeyBuilder, Store, StoreKey};
@@ -230,29 +230,15 @@ fn prepare_mechanism(input: ModInput, catalogue: &str, toolchain: &ArborToolchai
 
 /// Two files declaring one mechanism name cannot both be in a catalogue.
 fn reject_duplicate_names(mechanisms: &mut [Mechanism]) {
-    let mut first_by_name: HashMap<String, String> = HashMap::new();
-    for mechanism in mechanisms.iter_mut() {
-        if mechanism.has_failed() {
-            continue;
-        }
-        match first_by_name.get(&mechanism.stem) {
-            Some(first) => {
-                let message = format!(
-                    "the mechanism `{}` is also declared by {first}: a catalogue holds each name once",
-                    mechanism.stem
-                );
-                mechanism.diagnostics.push(
-                    Diagnostic::error(Code::BuildInput, message, Span::empty_at(0), "")
-                        .with_help("build them into different catalogues, or rename one"),
-                );
-                mechanism.outcome = Some(super::outcome::MechanismOutcome::Failed);
-                mechanism.key = None;
-            }
-            None => {
-                first_by_name.insert(mechanism.stem.clone(), mechanism.input.display.clone());
-            }
-        }
-    }
+    reject_duplicate_stems(mechanisms, |name, first| {
+        Diagnostic::error(
+            Code::BuildInput,
+            format!("the mechanism `{name}` is also declared by {first}: a catalogue holds each name once"),
+            Span::empty_at(0),
+            "",
+        )
+        .with_help("build them into different catalogues, or rename one")
+    });
 }
 
 /// The catalogue's key: its name, every mechanism's object key in order, and the toolchain.

@@ -10,7 +10,7 @@
 //! Up to date means: the library exists and the manifest beside it (`.glia-nrnivmodl.json`) records the same link
 //! key — computed without starting any process. The output folder is locked for the whole build.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -21,8 +21,8 @@ use super::install::{move_into_place, temporary_beside};
 use super::outcome::{BuildError, BuildReport, MechanismOutcome, ModInput};
 use super::pipeline::{
     compile_jobs_for, finish_report, folder_of, is_up_to_date, link_and_record,
-    prepare_output_folder, record_compile_results, reuse_stored_objects, Finished, LinkStep,
-    Mechanism,
+    prepare_output_folder, record_compile_results, reject_duplicate_stems, reuse_stored_objects,
+    Finished, LinkStep, Mechanism,
 };
 use super::progress::Progress;
 use super::sources::read_include;
@@ -74,7 +74,7 @@ pub fn build_neuron_library(
     let mut mechanisms = executor.parallel_map(request.inputs.clone(), |input| {
         prepare_mechanism(input, toolchain)
     });
-    reject_duplicate_stems(&mut mechanisms);
+    reject_same_stems(&mut mechanisms);
     let link_key = library_key(toolchain, &mechanisms, request.link_special);
     let manifest_path = product_folder.join(MANIFEST_NAME);
     if is_up_to_date(&manifest_path, &link_key, &products, &mechanisms) {
@@ -213,30 +213,16 @@ fn prepare_mechanism(input: ModInput, toolchain: &NeuronToolchain) -> Mechanism 
 }
 
 /// Two files with one stem would overwrite each other's translation and register twice.
-fn reject_duplicate_stems(mechanisms: &mut [Mechanism]) {
-    let mut first_by_stem: HashMap<String, String> = HashMap::new();
-    for mechanism in mechanisms.iter_mut() {
-        if mechanism.has_failed() {
-            continue;
-        }
-        match first_by_stem.get(&mechanism.stem) {
-            Some(first) => {
-                let message = format!(
-                    "`{}.mod` is also the name of {first}: NEURON registers mechanisms by file name, so one build cannot hold both",
-                    mechanism.stem
-                );
-                mechanism.diagnostics.push(
-                    Diagnostic::error(Code::BuildInput, message, Span::empty_at(0), "")
-                        .with_help("build them into different libraries, or rename one"),
-                );
-                mechanism.outcome = Some(MechanismOutcome::Failed);
-                mechanism.key = None;
-            }
-            None => {
-                first_by_stem.insert(mechanism.stem.clone(), mechanism.input.display.clone());
-            }
-        }
-    }
+fn reject_same_stems(mechanisms: &mut [Mechanism]) {
+    reject_duplicate_stems(mechanisms, |stem, first| {
+        Diagnostic::error(
+            Code::BuildInput,
+            format!("`{stem}.mod` is also the name of {first}: NEURON registers mechanisms by file name, so one build cannot hold both"),
+            Span::empty_at(0),
+            "",
+        )
+        .with_help("build them into different libraries, or rename one")
+    });
 }
 
 /// The content of each VERBATIM block with the line it starts on.

@@ -81,6 +81,33 @@ impl Mechanism {
     }
 }
 
+/// Fails every mechanism whose stem an earlier one already has, with the diagnostic `duplicate` makes from the
+/// stem and the earlier file.
+pub fn reject_duplicate_stems(
+    mechanisms: &mut [Mechanism],
+    duplicate: impl Fn(&str, &str) -> Diagnostic,
+) {
+    let mut first_by_stem: std::collections::HashMap<String, String> =
+        std::collections::HashMap::new();
+    for mechanism in mechanisms.iter_mut() {
+        if mechanism.has_failed() {
+            continue;
+        }
+        match first_by_stem.get(&mechanism.stem) {
+            Some(first) => {
+                mechanism
+                    .diagnostics
+                    .push(duplicate(&mechanism.stem, first));
+                mechanism.outcome = Some(MechanismOutcome::Failed);
+                mechanism.key = None;
+            }
+            None => {
+                first_by_stem.insert(mechanism.stem.clone(), mechanism.input.display.clone());
+            }
+        }
+    }
+}
+
 /// Creates and locks the folder the products go to, and removes what killed builds left there. The lock is held
 /// until the returned value is dropped.
 pub fn prepare_output_folder(

@@ -56,11 +56,12 @@ Notes on NEURON behaviour this script works around:
 """
 
 import argparse
-import json
-import math
 import os
 import sys
+
 import tempfile
+
+from simulation_output import non_finite_error, write_json_atomically
 
 DT = 0.025  # ms
 CELSIUS = 32.0  # degC
@@ -237,32 +238,7 @@ def run_one(h, name, kind, ions):
         if details:
             message += "\n" + details
         return {"error": message}
-    for key, samples in trace.items():
-        bad = [i for i, x in enumerate(samples) if not math.isfinite(x)]
-        if bad:
-            return {
-                "error": "non-finite %s %r at step %d of %d"
-                % (key, samples[bad[0]], bad[0], len(samples))
-            }
-    return trace
-
-
-def write_json_atomically(path, data):
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp_path = tempfile.mkstemp(
-        dir=directory, prefix=".nrn_simulate_", suffix=".json.tmp"
-    )
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, sort_keys=True, indent=1, allow_nan=False)
-            f.write("\n")
-        os.replace(tmp_path, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_path)
-        except OSError:
-            pass
-        raise
+    return non_finite_error(trace) or trace
 
 
 def main(argv=None):

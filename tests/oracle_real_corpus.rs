@@ -84,6 +84,34 @@ fn glia_check_agrees_with_nocmodl_and_modcc_on_the_real_corpus() {
         lint_false_alarms, 0,
         "glia lint reports errors in files the compiler accepts, or misses a syntax rejection:\n{lint_report}"
     );
+
+    // W004 against nocmodl's own notice, on the files nocmodl accepts.
+    let accepted: Vec<&FileOutcome> = outcomes
+        .iter()
+        .filter(|outcome| matches!(outcome.compilers[0].0, CompilerVerdict::Accepted))
+        .collect();
+    let notices = accepted
+        .iter()
+        .filter(|outcome| outcome.nocmodl_global_notice)
+        .count();
+    let differing: Vec<&str> = accepted
+        .iter()
+        .filter(|outcome| outcome.nocmodl_global_notice != outcome.lint_global_warning)
+        .map(|outcome| outcome.relative_path.as_str())
+        .collect();
+    println!(
+        "W004 (GLOBAL written without THREADSAFE): nocmodl's notice in {notices} of {} accepted files; lint agrees on {}",
+        accepted.len(),
+        accepted.len() - differing.len()
+    );
+    assert!(
+        notices > 0,
+        "the corpus should hold files nocmodl calls not thread safe"
+    );
+    assert!(
+        differing.is_empty(),
+        "W004 and nocmodl's notice differ on: {differing:?}"
+    );
 }
 
 /// The compilers used as oracles, and the binary under test.
@@ -203,6 +231,10 @@ struct FileOutcome {
     compilers: [(CompilerVerdict, GliaVerdict); 2],
     /// `glia lint` in the compiler's dialect, per compiler.
     lint: [GliaVerdict; 2],
+    /// nocmodl printed "Assignment to the GLOBAL variable … is not thread safe".
+    nocmodl_global_notice: bool,
+    /// `glia lint --dialect neuron` gave W004 (a GLOBAL written without THREADSAFE).
+    lint_global_warning: bool,
 }
 
 /// Runs both compilers and both `glia check` dialects on one file.
@@ -273,6 +305,7 @@ fn examine_file(tools: &OracleTools, corpus_root: &Path, mod_file: &Path) -> Fil
         );
         (compiler_verdict, interpret_glia_check(&glia_run))
     });
+    let mut lint_global_warning = false;
     let lint = Compiler::ALL.map(|compiler| {
         let lint_run = run_process(
             Command::new(&tools.glia)
@@ -287,12 +320,19 @@ fn examine_file(tools: &OracleTools, corpus_root: &Path, mod_file: &Path) -> Fil
             scratch.path(),
             "lint",
         );
+        if compiler == Compiler::Nocmodl && lint_run.stdout.contains("\"W004\"") {
+            lint_global_warning = true;
+        }
         interpret_glia_check(&lint_run)
     });
+    let nocmodl_global_notice = format!("{}\n{}", nocmodl_run.stdout, nocmodl_run.stderr)
+        .contains("Assignment to the GLOBAL variable");
     FileOutcome {
         relative_path,
         compilers,
         lint,
+        nocmodl_global_notice,
+        lint_global_warning,
     }
 }
 

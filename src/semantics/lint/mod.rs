@@ -7,6 +7,7 @@
 
 mod builtin_declared_in_assigned;
 mod duplicate_declaration;
+mod global_written_without_threadsafe;
 mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
 mod missing_breakpoint;
@@ -148,6 +149,7 @@ pub static RULES: &[&Rule] = &[
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,
+    &global_written_without_threadsafe::RULE,
 ];
 
 /// The rule with `code`, if any.

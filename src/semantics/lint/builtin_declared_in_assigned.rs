@@ -65,9 +65,16 @@ mod tests {
     fn voltage_in_assigned_is_an_arbor_error_only() {
         let source =
             b"NEURON { SUFFIX x NONSPECIFIC_CURRENT i }\nASSIGNED {\n    v (mV)\n    g\n}\nBREAKPOINT { }\n";
-        let arbor = lint(source, Dialect::Arbor);
+        // Leaving aside W005 (the example's `g` is unused).
+        let without_unused = |dialect| {
+            lint(source, dialect)
+                .into_iter()
+                .filter(|finding| finding.code.as_str() != "W005")
+                .collect::<Vec<_>>()
+        };
+        let arbor = without_unused(Dialect::Arbor);
         assert_eq!(arbor.len(), 1, "{arbor:?}");
         assert_eq!(arbor[0].code.as_str(), "A101");
-        assert!(lint(source, Dialect::Neuron).is_empty());
+        assert!(without_unused(Dialect::Neuron).is_empty());
     }
 }

@@ -65,8 +65,10 @@ mod tests {
             b"NEURON { SUFFIX t }\nPARAMETER { celcius = 37 (degC) }\n",
             Dialect::Neuron,
         );
-        assert_eq!(findings.len(), 1, "{findings:?}");
+        // The declared `celcius` is also unused (W005); this rule's finding comes first.
+        assert_eq!(findings.len(), 2, "{findings:?}");
         assert_eq!(findings[0].code.as_str(), "W001");
+        assert_eq!(findings[1].code.as_str(), "W005");
         assert!(!findings[0].is_error());
     }
 }

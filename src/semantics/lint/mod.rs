@@ -20,6 +20,7 @@ mod range_undeclared;
 mod solve_target_missing;
 mod state_declared_global;
 pub mod suppression;
+mod unused_variable;
 mod variable_and_function;
 mod verbatim_in_threadsafe;
 
@@ -150,6 +151,7 @@ pub static RULES: &[&Rule] = &[
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,
     &global_written_without_threadsafe::RULE,
+    &unused_variable::RULE,
 ];
 
 /// The rule with `code`, if any.

@@ -59,7 +59,7 @@ mod tests {
     #[test]
     fn a_parameter_without_unit_is_a_warning() {
         let source =
-            b"NEURON { SUFFIX t }\nPARAMETER {\n    tau = 5\n    g = 1 (S/cm2)\n    celsius\n}\n";
+            b"NEURON { SUFFIX t RANGE tau, g }\nPARAMETER {\n    tau = 5\n    g = 1 (S/cm2)\n    celsius\n}\n";
         let findings = lint(source, Dialect::Neuron);
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].code.as_str(), "W002");

@@ -1,0 +1,132 @@
+//! W005: a PARAMETER or ASSIGNED variable that nothing uses.
+
+use std::collections::HashMap;
+
+use super::{LintContext, Rule};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::syntax::ast::DeclarationBlock;
+use crate::syntax::token::TokenKind;
+use crate::syntax::Dialect;
+
+/// Variables the simulator itself sets or reads: declaring them is how a mechanism gets at them.
+const SIMULATOR_VARIABLES: &[&str] = &["v", "celsius", "diam", "area", "dt", "t", "v_peer"];
+
+pub static RULE: Rule = Rule {
+    code: "W005",
+    name: "unused-variable",
+    severity: Severity::Warning,
+    dialects: &[Dialect::Neuron, Dialect::Arbor],
+    documentation: "## What it does
+Finds PARAMETER and ASSIGNED variables whose name appears nowhere else in the file: not in a statement, not in the
+NEURON block (RANGE, GLOBAL, USEION, …), not in VERBATIM code. Variables the simulator provides (`v`, `celsius`,
+`diam`, `area`, `t`, `dt`) are not reported.
+
+## Why it matters
+An unused parameter is usually a leftover or a typo: the value a user sets from Python or hoc changes nothing, or
+the code uses a differently spelt name that the compiler takes as another variable. Neither compiler says so.
+
+## Example
+```
+NEURON { SUFFIX leak NONSPECIFIC_CURRENT i }
+PARAMETER { g = 0.001 (S/cm2) e = -70 (mV) gbar = 1 (S/cm2) }
+ASSIGNED { v (mV) i (mA/cm2) }
+BREAKPOINT { i = g*(v - e) }
+```
+`gbar` is declared and never used.
+
+## Fix
+Remove the declaration, or use the variable where it was meant (and export it with RANGE or GLOBAL if users set it).
+",
+    check,
+};
+
+fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
+    // How often each name occurs as a name token, and the raw text of VERBATIM code (C can use any variable).
+    let mut occurrences: HashMap<&[u8], usize> = HashMap::new();
+    let mut verbatim = Vec::new();
+    for token in &context.parse.tokens {
+        match token.kind {
+            TokenKind::Name | TokenKind::PrimedName => {
+                let text = token.span.slice(context.source);
+                let name = text.strip_suffix(b"'").unwrap_or(text);
+                *occurrences.entry(name).or_default() += 1;
+            }
+            TokenKind::Verbatim | TokenKind::UnterminatedVerbatim => {
+                verbatim.push(token.span.slice(context.source))
+            }
+            _ => {}
+        }
+    }
+    [DeclarationBlock::Parameter, DeclarationBlock::Assigned]
+        .into_iter()
+        .flat_map(|block| {
+            context
+                .declarations_in(block)
+                .map(move |declaration| (block, declaration))
+        })
+        .filter_map(|(block, declaration)| {
+            let name = declaration.name.span.slice(context.source);
+            let text = context.text(declaration.name.span);
+            let used = occurrences.get(name).copied().unwrap_or(0) > 1
+                || SIMULATOR_VARIABLES.contains(&text.as_ref())
+                || verbatim.iter().any(|code| contains_word(code, name));
+            (!used).then(|| {
+                let kind = if block == DeclarationBlock::Parameter {
+                    "PARAMETER"
+                } else {
+                    "ASSIGNED"
+                };
+                rule.finding(
+                    format!("{kind} `{text}` is declared but never used"),
+                    declaration.name.span,
+                    "not in any statement, the NEURON block or VERBATIM code".to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Whether `word` occurs in `text` between non-identifier bytes.
+fn contains_word(text: &[u8], word: &[u8]) -> bool {
+    let is_identifier = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    memchr::memmem::find_iter(text, word).any(|start| {
+        let before = start.checked_sub(1).map(|index| text[index]);
+        let after = text.get(start + word.len()).copied();
+        !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_word;
+    use crate::semantics::lint::lint;
+    use crate::syntax::Dialect;
+
+    fn unused(source: &str) -> Vec<String> {
+        lint(source.as_bytes(), Dialect::Neuron)
+            .into_iter()
+            .filter(|diagnostic| diagnostic.code.as_str() == "W005")
+            .map(|diagnostic| diagnostic.message)
+            .collect()
+    }
+
+    #[test]
+    fn declared_names_nothing_mentions_are_reported() {
+        let source = "NEURON { SUFFIX leak NONSPECIFIC_CURRENT i RANGE exported }\nPARAMETER {\n    g = 0.001 (S/cm2)\n    e = -70 (mV)\n    gbar = 1 (S/cm2)\n    exported = 2 (1)\n    celsius (degC)\n}\nASSIGNED { v (mV) i (mA/cm2) spare (1) in_c (1) }\nBREAKPOINT { i = g*(v - e) }\nPROCEDURE p() {\nVERBATIM\n  in_c = 1;\nENDVERBATIM\n}\n";
+        assert_eq!(
+            unused(source),
+            [
+                "PARAMETER `gbar` is declared but never used",
+                "ASSIGNED `spare` is declared but never used"
+            ]
+        );
+    }
+
+    #[test]
+    fn words_are_matched_whole() {
+        assert!(contains_word(b"x = in_c;", b"in_c"));
+        assert!(!contains_word(b"x = in_cx;", b"in_c"));
+        assert!(!contains_word(b"x = pin_c;", b"in_c"));
+        assert!(contains_word(b"in_c", b"in_c"));
+    }
+}

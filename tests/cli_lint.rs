@@ -254,3 +254,39 @@ fn a_flux_reaction_is_fixed_for_arbor() {
         "{text}"
     );
 }
+
+/// The `valid/` fixtures are accepted by the real compilers (`tests/oracle_fixtures.rs` proves each folder's
+/// promise), so lint must find no error in them in the dialects they are valid for.
+#[test]
+fn lint_finds_no_error_in_fixtures_the_compilers_accept() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/fixtures/valid");
+    for (folder, dialects) in [
+        ("both", &["neuron", "arbor"][..]),
+        ("neuron", &["neuron"][..]),
+        ("arbor", &["arbor"][..]),
+    ] {
+        for dialect in dialects {
+            let output = glia(
+                &["lint", "--dialect", dialect, "--format", "json", folder],
+                &fixtures,
+            );
+            let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            let errors: Vec<String> = findings
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|finding| finding["severity"] == "error")
+                .map(|finding| {
+                    format!(
+                        "{}: {} {}",
+                        finding["file"], finding["code"], finding["message"]
+                    )
+                })
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "valid/{folder} in {dialect}: {errors:#?}"
+            );
+        }
+    }
+}

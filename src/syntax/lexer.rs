@@ -295,8 +295,15 @@ fn find_block_end(
                         .get(after)
                         .is_none_or(|byte| !byte.is_ascii_alphabetic())
             }
+            // modcc reads the comment as words: an identifier starts with a letter and runs on through letters,
+            // digits and `_`, so `xENDCOMMENT` and `a_ENDCOMMENT` are other words, while after `_`, `1` or `:` the
+            // word ENDCOMMENT begins (checked on modcc 0.12.2); `ENDCOMMENTS` is a longer word.
             Dialect::Arbor => {
-                (at == 0 || !is_word_byte(source[at - 1]))
+                !source[..at]
+                    .iter()
+                    .rev()
+                    .take_while(|&&byte| is_word_byte(byte))
+                    .any(|byte| byte.is_ascii_alphabetic())
                     && source.get(after).is_none_or(|&byte| !is_word_byte(byte))
             }
         };

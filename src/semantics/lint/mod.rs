@@ -20,6 +20,7 @@ mod range_undeclared;
 mod solve_target_missing;
 mod state_declared_global;
 pub mod suppression;
+mod undefined_name;
 mod unused_variable;
 mod variable_and_function;
 mod verbatim_in_threadsafe;
@@ -140,6 +141,7 @@ pub static RULES: &[&Rule] = &[
     &nonspecific_current_declared_in_assigned::RULE,
     &missing_breakpoint::RULE,
     &range_undeclared::RULE,
+    &undefined_name::RULE,
     &net_receive_arguments::RULE,
     &solve_target_missing::RULE,
     &ion_variable_declared_constant::RULE,

@@ -1,0 +1,227 @@
+//! A107: a variable or function used in code but defined nowhere (Arbor).
+
+use std::collections::HashSet;
+
+use super::{LintContext, Rule};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::syntax::ast::{Block, DeclarationBlock, ExpressionKind, ItemKind, Name, StatementKind};
+use crate::syntax::visit::{
+    for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
+};
+use crate::syntax::Dialect;
+
+/// Variables modcc 0.12.2 provides without a declaration (each checked on modcc: `t` is not one of them).
+const ARBOR_BUILTIN_VARIABLES: &[&str] = &["v", "dt", "celsius", "diam", "area", "v_peer"];
+
+/// Functions modcc 0.12.2 knows (each checked on modcc; `pow`, `abs`, `log10`, `tan`, `erf`, `expm1` are not).
+const ARBOR_BUILTIN_FUNCTIONS: &[&str] = &[
+    "exp",
+    "exprelr",
+    "log",
+    "cos",
+    "sin",
+    "sqrt",
+    "fabs",
+    "min",
+    "max",
+    "step",
+    "step_right",
+    "step_left",
+    "signum",
+    "sigmoid",
+    "tanh",
+    "safeinv",
+];
+
+pub static RULE: Rule = Rule {
+    code: "A107",
+    name: "undefined-name",
+    severity: Severity::Error,
+    dialects: &[Dialect::Arbor],
+    documentation: "## What it does
+Finds names used in code that nothing defines: not a PARAMETER, ASSIGNED, STATE, CONSTANT or WHITE_NOISE
+variable, not an ion variable of a USEION or a NONSPECIFIC_CURRENT, not an argument or LOCAL of the block, not a
+FUNCTION or PROCEDURE of the file, and not one of modcc's builtins (`v`, `dt`, `celsius`, `diam`, `area`,
+`v_peer`; `exp`, `exprelr`, `log`, `cos`, `sin`, `sqrt`, `fabs`, `min`, `max`, `step`, `step_right`,
+`step_left`, `signum`, `sigmoid`, `tanh`, `safeinv`).
+
+## Why it matters
+modcc refuses the file (\"the variable 'y' is undefined\", \"there is no function or procedure named 'f'\").
+nocmodl only warns (\"y undefined. (declared within VERBATIM?)\") and compiles it, so a typo builds for NEURON and
+fails for Arbor. Note that Arbor has no `t`.
+
+## Example
+```
+NEURON { SUFFIX leak NONSPECIFIC_CURRENT i }
+PARAMETER { g = 0.001 (S/cm2) }
+BREAKPOINT { i = g*(v - erev) }
+```
+
+## Fix
+Declare the variable (e.g. `erev` in PARAMETER), or correct the spelling.
+",
+    check,
+};
+
+fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
+    // `m'` and `m '` (a prime after a space) name `m`.
+    let text = |name: &Name| {
+        context
+            .text(name.span)
+            .trim_end_matches(|character: char| character == '\'' || character.is_whitespace())
+            .to_string()
+    };
+    let mut variables: HashSet<String> = ARBOR_BUILTIN_VARIABLES
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    for block in [
+        DeclarationBlock::Parameter,
+        DeclarationBlock::Assigned,
+        DeclarationBlock::State,
+        DeclarationBlock::Constant,
+        DeclarationBlock::WhiteNoise,
+        DeclarationBlock::Independent,
+    ] {
+        variables.extend(
+            context
+                .declarations_in(block)
+                .map(|declaration| text(&declaration.name)),
+        );
+    }
+    let facts = context.facts;
+    for ion in &facts.ions {
+        variables.extend(ion.read.iter().chain(&ion.write).map(text));
+    }
+    for name in facts
+        .nonspecific_currents
+        .iter()
+        .chain(&facts.ranges)
+        .chain(&facts.globals)
+    {
+        variables.insert(text(name));
+    }
+    let mut functions: HashSet<String> = ARBOR_BUILTIN_FUNCTIONS
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    for item in &context.parse.file.items {
+        if let ItemKind::Callable(callable) = &item.kind {
+            if let Some(name) = &callable.name {
+                functions.insert(text(name));
+            }
+        }
+    }
+
+    let mut findings = Vec::new();
+    let mut reported = HashSet::new();
+    for item in &context.parse.file.items {
+        let ItemKind::Callable(callable) = &item.kind else {
+            continue;
+        };
+        let mut in_scope = variables.clone();
+        in_scope.extend(
+            callable
+                .arguments
+                .iter()
+                .map(|argument| text(&argument.name)),
+        );
+        in_scope.extend(local_names(&callable.body, &text));
+        // A FUNCTION's result is assigned to its name.
+        in_scope.extend(callable.name.iter().map(text));
+        for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
+            for_each_expression_of(statement, &mut |expression| {
+                for_each_subexpression(expression, &mut |inner| match &inner.kind {
+                    ExpressionKind::Variable { name, .. } => {
+                        let used = text(name);
+                        if !in_scope.contains(&used) && reported.insert(name.span.start) {
+                            findings.push(rule.finding(
+                                format!("`{used}` is not defined"),
+                                name.span,
+                                "modcc: the variable is undefined".to_string(),
+                            ).with_help(if used == "t" {
+                                "Arbor has no `t`: mechanisms cannot depend on the time".to_string()
+                            } else {
+                                format!("declare `{used}` in PARAMETER or ASSIGNED, or correct the name")
+                            }));
+                        }
+                    }
+                    ExpressionKind::Call { name, .. } => {
+                        let called = text(name);
+                        if !functions.contains(&called) && reported.insert(name.span.start) {
+                            findings.push(rule.finding(
+                                format!("no FUNCTION or PROCEDURE is named `{called}`"),
+                                name.span,
+                                "modcc: there is no function or procedure of this name".to_string(),
+                            ));
+                        }
+                    }
+                    _ => {}
+                })
+            });
+        });
+    }
+    findings
+}
+
+/// The names declared LOCAL anywhere in `block` (modcc's scopes are not modelled: a LOCAL counts for the whole
+/// block it is in, which can only hide a finding, never invent one).
+fn local_names(block: &Block, text: &dyn Fn(&Name) -> String) -> Vec<String> {
+    let mut names = Vec::new();
+    for_each_statement_in_block(block, 1, &mut |statement, _depth| {
+        if let StatementKind::Local {
+            names: declarations,
+        } = &statement.kind
+        {
+            names.extend(
+                declarations
+                    .iter()
+                    .map(|declaration| text(&declaration.name)),
+            );
+        }
+    });
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::semantics::lint::lint;
+    use crate::syntax::Dialect;
+
+    fn undefined(source: &str) -> Vec<String> {
+        lint(source.as_bytes(), Dialect::Arbor)
+            .into_iter()
+            .filter(|diagnostic| diagnostic.code.as_str() == "A107")
+            .map(|diagnostic| diagnostic.message)
+            .collect()
+    }
+
+    /// The first three are the cases modcc 0.12.2 was seen to refuse.
+    #[test]
+    fn undefined_variables_and_functions_are_errors_for_arbor() {
+        assert_eq!(
+            undefined("NEURON { SUFFIX u NONSPECIFIC_CURRENT i }\nBREAKPOINT { i = y + 1 }\n"),
+            ["`y` is not defined"]
+        );
+        assert_eq!(
+            undefined("NEURON { SUFFIX u2 NONSPECIFIC_CURRENT i }\nBREAKPOINT { i = foo(1) }\n"),
+            ["no FUNCTION or PROCEDURE is named `foo`"]
+        );
+        assert_eq!(
+            undefined("NEURON { SUFFIX u3 }\nBREAKPOINT { LOCAL a\n a = y }\n"),
+            ["`y` is not defined"]
+        );
+        let defined = "NEURON { SUFFIX d USEION na READ ena WRITE ina NONSPECIFIC_CURRENT il }\nPARAMETER { g = 1 }\nSTATE { m }\nBREAKPOINT { SOLVE states METHOD cnexp\n ina = g*m*(v - ena)\n il = rate(v)*exp(celsius) }\nDERIVATIVE states { m' = (1 - m)/dt }\nFUNCTION rate(x) { LOCAL y\n y = x\n rate = y }\n";
+        assert!(undefined(defined).is_empty(), "{:?}", undefined(defined));
+        assert_eq!(
+            undefined("NEURON { SUFFIX tt NONSPECIFIC_CURRENT i }\nBREAKPOINT { i = t }\n"),
+            ["`t` is not defined"]
+        );
+        assert!(lint(
+            b"NEURON { SUFFIX n NONSPECIFIC_CURRENT i }\nBREAKPOINT { i = y }\n",
+            Dialect::Neuron
+        )
+        .iter()
+        .all(|diagnostic| diagnostic.code.as_str() != "A107"));
+    }
+}

@@ -13,6 +13,7 @@ mod ion_variable_declared_in_assigned;
 mod missing_breakpoint;
 mod misspelt_celsius;
 mod net_receive_arguments;
+mod net_receive_constructs_misplaced;
 mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
 mod parameter_without_unit;
@@ -149,6 +150,7 @@ pub static RULES: &[&Rule] = &[
     &duplicate_declaration::RULE,
     &state_declared_global::RULE,
     &net_receive_outside_point_process::RULE,
+    &net_receive_constructs_misplaced::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,

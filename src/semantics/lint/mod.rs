@@ -21,6 +21,7 @@ mod range_undeclared;
 mod solve_target_missing;
 mod state_declared_global;
 pub mod suppression;
+mod table_rules;
 mod undefined_name;
 mod unused_variable;
 mod variable_and_function;
@@ -151,6 +152,7 @@ pub static RULES: &[&Rule] = &[
     &state_declared_global::RULE,
     &net_receive_outside_point_process::RULE,
     &net_receive_constructs_misplaced::RULE,
+    &table_rules::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,

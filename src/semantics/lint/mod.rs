@@ -6,6 +6,7 @@
 //! `Wxxx` warnings neither compiler gives.
 
 mod builtin_declared_in_assigned;
+mod conductance_rules;
 mod duplicate_declaration;
 mod global_written_without_threadsafe;
 mod ion_variable_declared_constant;
@@ -153,6 +154,7 @@ pub static RULES: &[&Rule] = &[
     &net_receive_outside_point_process::RULE,
     &net_receive_constructs_misplaced::RULE,
     &table_rules::RULE,
+    &conductance_rules::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,

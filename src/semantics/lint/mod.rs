@@ -19,6 +19,7 @@ mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
 mod parameter_without_unit;
 mod range_undeclared;
+mod shadowed_name;
 mod solve_target_missing;
 mod state_declared_global;
 pub mod suppression;
@@ -160,6 +161,7 @@ pub static RULES: &[&Rule] = &[
     &verbatim_in_threadsafe::RULE,
     &global_written_without_threadsafe::RULE,
     &unused_variable::RULE,
+    &shadowed_name::RULE,
 ];
 
 /// The rule with `code`, if any.

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{Block, ExpressionKind, ItemKind, StatementKind};
+use crate::syntax::ast::{ExpressionKind, ItemKind, StatementKind};
 use crate::syntax::visit::for_each_statement_in_block;
 use crate::syntax::Dialect;
 
@@ -56,7 +56,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             .iter()
             .map(|argument| context.text(argument.name.span).into_owned())
             .collect();
-        shadowing.extend(local_names(context, &callable.body));
+        shadowing.extend(context.local_names_in(&callable.body));
         for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
             let StatementKind::Assignment { target, .. } = &statement.kind else {
                 return;
@@ -77,24 +77,6 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         });
     }
     findings
-}
-
-/// The names declared LOCAL anywhere in `block`.
-fn local_names(context: &LintContext<'_>, block: &Block) -> Vec<String> {
-    let mut names = Vec::new();
-    for_each_statement_in_block(block, 1, &mut |statement, _depth| {
-        if let StatementKind::Local {
-            names: declarations,
-        } = &statement.kind
-        {
-            names.extend(
-                declarations
-                    .iter()
-                    .map(|declaration| context.text(declaration.name.span).into_owned()),
-            );
-        }
-    });
-    names
 }
 
 #[cfg(test)]

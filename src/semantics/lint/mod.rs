@@ -66,6 +66,24 @@ impl LintContext<'_> {
             })
     }
 
+    /// The names declared LOCAL anywhere in `block` (scopes within the block are not told apart).
+    pub fn local_names_in(&self, block: &crate::syntax::ast::Block) -> Vec<String> {
+        let mut names = Vec::new();
+        crate::syntax::visit::for_each_statement_in_block(block, 1, &mut |statement, _depth| {
+            if let crate::syntax::ast::StatementKind::Local {
+                names: declarations,
+            } = &statement.kind
+            {
+                names.extend(
+                    declarations
+                        .iter()
+                        .map(|declaration| self.text(declaration.name.span).into_owned()),
+                );
+            }
+        });
+        names
+    }
+
     /// The bytes of every variable named in a USEION statement's READ or WRITE list.
     pub fn ion_variables(&self) -> Vec<&[u8]> {
         self.facts

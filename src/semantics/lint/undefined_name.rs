@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{Block, DeclarationBlock, ExpressionKind, ItemKind, Name, StatementKind};
+use crate::syntax::ast::{DeclarationBlock, ExpressionKind, ItemKind, Name};
 use crate::syntax::visit::{
     for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
 };
@@ -126,7 +126,8 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                 .iter()
                 .map(|argument| text(&argument.name)),
         );
-        in_scope.extend(local_names(&callable.body, &text));
+        // modcc's scopes are not modelled: a LOCAL counts for its whole block, which can only hide a finding.
+        in_scope.extend(context.local_names_in(&callable.body));
         // A FUNCTION's result is assigned to its name.
         in_scope.extend(callable.name.iter().map(text));
         for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
@@ -162,25 +163,6 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         });
     }
     findings
-}
-
-/// The names declared LOCAL anywhere in `block` (modcc's scopes are not modelled: a LOCAL counts for the whole
-/// block it is in, which can only hide a finding, never invent one).
-fn local_names(block: &Block, text: &dyn Fn(&Name) -> String) -> Vec<String> {
-    let mut names = Vec::new();
-    for_each_statement_in_block(block, 1, &mut |statement, _depth| {
-        if let StatementKind::Local {
-            names: declarations,
-        } = &statement.kind
-        {
-            names.extend(
-                declarations
-                    .iter()
-                    .map(|declaration| text(&declaration.name)),
-            );
-        }
-    });
-    names
 }
 
 #[cfg(test)]

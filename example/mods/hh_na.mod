@@ -1,5 +1,7 @@
 TITLE Hodgkin-Huxley sodium channel (example)
-: A density mechanism written in the subset both NEURON and Arbor read.
+: A density mechanism in NEURON's dialect whose syntax Arbor also reads. nocmodl needs the ion variables in
+: ASSIGNED (without them its C++ does not compile); modcc refuses them there: `glia lint --dialect arbor` says so
+: and `--fix` removes them.
 
 NEURON {
     SUFFIX hh_na
@@ -15,6 +17,12 @@ UNITS {
 
 PARAMETER {
     gnabar = 0.12 (S/cm2)
+}
+
+ASSIGNED {
+    v (mV)
+    ena (mV)
+    ina (mA/cm2)
 }
 
 STATE { m h }

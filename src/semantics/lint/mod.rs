@@ -11,6 +11,7 @@ mod duplicate_declaration;
 mod global_written_without_threadsafe;
 mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
+mod ion_variable_undeclared;
 mod missing_breakpoint;
 mod misspelt_celsius;
 mod net_receive_arguments;
@@ -174,6 +175,7 @@ pub static RULES: &[&Rule] = &[
     &net_receive_constructs_misplaced::RULE,
     &table_rules::RULE,
     &conductance_rules::RULE,
+    &ion_variable_undeclared::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,

@@ -372,6 +372,12 @@ fn each_kind_of_edit_rebuilds_exactly_what_it_should() {
     let (status, report) = build(&[]);
     assert_eq!(status, 0, "{report:#}");
     assert_eq!(processes(&report), (1, 2, 1), "one change: {report:#}");
+
+    // An object whose header left the store is built again (the catalogue source needs the header).
+    std::fs::remove_dir_all(store.join("arbor-headers")).unwrap();
+    let (status, report) = glia_build("edits", &mods, &root.path().join("elsewhere"), &store, &[]);
+    assert_eq!(status, 0, "{report:#}");
+    assert_eq!(processes(&report).0, 3, "headers missing: {report:#}");
 }
 
 #[test]

@@ -92,25 +92,9 @@ pub fn build_arbor_catalogue(
     }
 
     // An object is reusable only with its header, which the catalogue source includes.
-    for mechanism in &mut mechanisms {
-        if let Some(key) = &mechanism.key {
-            if store.lookup(HEADER_KIND, key, "hpp").is_none() {
-                mechanism.object = None;
-            }
-        }
-    }
-    let mut to_build = reuse_stored_objects(&mut mechanisms, store, OBJECT_KIND);
-    to_build.retain(|&index| !mechanisms[index].has_failed());
-    for mechanism in &mut mechanisms {
-        let header_missing = mechanism
-            .key
-            .as_ref()
-            .is_some_and(|key| store.lookup(HEADER_KIND, key, "hpp").is_none());
-        if header_missing && mechanism.object.is_some() {
-            mechanism.object = None;
-            mechanism.outcome = None;
-        }
-    }
+    let to_build = reuse_stored_objects(&mut mechanisms, store, OBJECT_KIND, |key| {
+        store.lookup(HEADER_KIND, key, "hpp").is_some()
+    });
     progress.add_steps(to_build.len() * 2 + 1);
     let work = store.work_folder().map_err(BuildError::Store)?;
     let translated = translate_all(

@@ -82,7 +82,7 @@ pub fn build_neuron_library(
         return Ok(finish_report(finished, mechanisms, executor, start));
     }
 
-    let to_build = reuse_stored_objects(&mut mechanisms, store, OBJECT_KIND);
+    let to_build = reuse_stored_objects(&mut mechanisms, store, OBJECT_KIND, |_| true);
     progress.add_steps(to_build.len() * 2 + 1);
     let work = store.work_folder().map_err(BuildError::Store)?;
     let translated = translate_all(

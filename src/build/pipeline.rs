@@ -146,11 +146,17 @@ pub fn is_up_to_date(
             .is_some_and(|manifest| manifest.link_key == link_key.as_str())
 }
 
-/// Marks the mechanisms whose object is in the store as reused; returns the indices of those still to build.
-pub fn reuse_stored_objects(mechanisms: &mut [Mechanism], store: &Store, kind: &str) -> Vec<usize> {
+/// Marks the mechanisms whose object is in the store (and whatever else `also_stored` requires of their key) as
+/// reused; returns the indices of those still to build.
+pub fn reuse_stored_objects(
+    mechanisms: &mut [Mechanism],
+    store: &Store,
+    kind: &str,
+    also_stored: impl Fn(&StoreKey) -> bool,
+) -> Vec<usize> {
     for mechanism in mechanisms.iter_mut() {
         if let Some(key) = &mechanism.key {
-            if let Some(object) = store.lookup(kind, key, "o") {
+            if let Some(object) = store.lookup(kind, key, "o").filter(|_| also_stored(key)) {
                 mechanism.object = Some(object);
                 mechanism.outcome = Some(MechanismOutcome::Reused);
             }

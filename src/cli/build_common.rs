@@ -179,12 +179,35 @@ fn mod_inputs(paths: &[PathBuf]) -> (Vec<ModInput>, Vec<String>) {
     (inputs, errors)
 }
 
-/// What the report says about the toolchain.
+/// The toolchain a build used, as `--verbose` announces it and the report names it.
 pub struct ToolchainSummary<'a> {
     /// `NEURON` or `Arbor`.
     pub simulator: &'a str,
     pub version: &'a str,
+    pub prefix: &'a Path,
+    /// How the installation was found.
+    pub found_by: &'a str,
+    pub compiler: &'a Path,
+    /// Fallbacks taken (e.g. a configured compiler that is not on this machine).
+    pub notes: &'a [String],
     pub jobs: usize,
+}
+
+impl ToolchainSummary<'_> {
+    /// With `--verbose`: which installation and compiler the build uses, and the fallbacks taken.
+    pub fn announce(&self, progress: &Progress) {
+        progress.note(&format!(
+            "{} {} at {} (found by {}); compiler {}",
+            self.simulator,
+            self.version,
+            self.prefix.display(),
+            self.found_by,
+            self.compiler.display()
+        ));
+        for note in self.notes {
+            progress.note(&format!("note: {note}"));
+        }
+    }
 }
 
 /// Prints the report; the exit status: 0 when no mechanism failed, 1 otherwise, 2 if the report can't be written.

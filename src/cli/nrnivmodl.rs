@@ -97,17 +97,17 @@ pub fn run(arguments: &NrnivmodlArguments) -> ExitCode {
             return ExitCode::from(exit::USAGE_OR_IO);
         }
     };
+    let summary = ToolchainSummary {
+        simulator: "NEURON",
+        version: &toolchain.version,
+        prefix: &toolchain.prefix,
+        found_by: &toolchain.found_by,
+        compiler: &toolchain.compiler.program,
+        notes: &toolchain.notes,
+        jobs: executor.jobs(),
+    };
     if arguments.build.verbose {
-        progress.note(&format!(
-            "NEURON {} at {} (found by {}); compiler {}",
-            toolchain.version,
-            toolchain.prefix.display(),
-            toolchain.found_by,
-            toolchain.compiler.program.display()
-        ));
-        for note in &toolchain.notes {
-            progress.note(&format!("note: {note}"));
-        }
+        summary.announce(&progress);
     }
     let request = NeuronBuildRequest {
         inputs,
@@ -124,11 +124,7 @@ pub fn run(arguments: &NrnivmodlArguments) -> ExitCode {
     };
     print_build_report(
         &report,
-        &ToolchainSummary {
-            simulator: "NEURON",
-            version: &toolchain.version,
-            jobs: executor.jobs(),
-        },
+        &summary,
         arguments.build.format,
         arguments.build.verbose,
     )

@@ -24,6 +24,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
@@ -111,6 +112,49 @@ fn glia_check_agrees_with_nocmodl_and_modcc_on_the_real_corpus() {
     assert!(
         differing.is_empty(),
         "W004 and nocmodl's notice differ on: {differing:?}"
+    );
+
+    // N111 and N109 against nocmodl's "X undefined" warnings, on the files nocmodl accepts. nocmodl also warns
+    // about names its C++ defines (`dt`, `celsius`, …) and names a VERBATIM block may declare, which lint leaves
+    // alone; every other warning must be a finding, and every finding a warning.
+    let harmless = ["dt", "celsius", "diam", "area", "secondorder"];
+    let mut undefined_disagreements = Vec::new();
+    let (mut warned, mut reported) = (0, 0);
+    for outcome in &accepted {
+        warned += outcome.nocmodl_undefined_names.len();
+        reported += outcome.lint_undeclared_names.len();
+        let missed: Vec<&String> = outcome
+            .nocmodl_undefined_names
+            .iter()
+            .filter(|name| !harmless.contains(&name.as_str()))
+            .filter(|name| !outcome.verbatim_words.contains(*name))
+            .filter(|name| !outcome.lint_undeclared_names.contains(*name))
+            .collect();
+        let invented: Vec<&String> = outcome
+            .lint_undeclared_names
+            .difference(&outcome.nocmodl_undefined_names)
+            .collect();
+        if !missed.is_empty() || !invented.is_empty() {
+            undefined_disagreements.push(format!(
+                "{}: nocmodl only {missed:?}, lint only {invented:?}",
+                outcome.relative_path
+            ));
+        }
+    }
+    println!(
+        "N111/N109 (undeclared names): nocmodl warned {warned} times in {} accepted files, lint reported {reported}; \
+         {} files disagree",
+        accepted.len(),
+        undefined_disagreements.len()
+    );
+    assert!(
+        warned > 0,
+        "the corpus should hold names nocmodl calls undefined"
+    );
+    assert!(
+        undefined_disagreements.is_empty(),
+        "N111/N109 and nocmodl's undefined warnings differ:\n{}",
+        undefined_disagreements.join("\n")
     );
 }
 
@@ -235,6 +279,12 @@ struct FileOutcome {
     nocmodl_global_notice: bool,
     /// `glia lint --dialect neuron` gave W004 (a GLOBAL written without THREADSAFE).
     lint_global_warning: bool,
+    /// The names of nocmodl's "X undefined. (declared within VERBATIM?)" warnings.
+    nocmodl_undefined_names: BTreeSet<String>,
+    /// The names `glia lint --dialect neuron` reported as N111 (undeclared name) or N109 (undeclared ion variable).
+    lint_undeclared_names: BTreeSet<String>,
+    /// The identifiers inside the file's VERBATIM blocks.
+    verbatim_words: BTreeSet<String>,
 }
 
 /// Runs both compilers and both `glia check` dialects on one file.
@@ -306,6 +356,7 @@ fn examine_file(tools: &OracleTools, corpus_root: &Path, mod_file: &Path) -> Fil
         (compiler_verdict, interpret_glia_check(&glia_run))
     });
     let mut lint_global_warning = false;
+    let mut lint_undeclared_names = BTreeSet::new();
     let lint = Compiler::ALL.map(|compiler| {
         let lint_run = run_process(
             Command::new(&tools.glia)
@@ -320,20 +371,67 @@ fn examine_file(tools: &OracleTools, corpus_root: &Path, mod_file: &Path) -> Fil
             scratch.path(),
             "lint",
         );
-        if compiler == Compiler::Nocmodl && lint_run.stdout.contains("\"W004\"") {
-            lint_global_warning = true;
+        if compiler == Compiler::Nocmodl {
+            lint_global_warning = lint_run.stdout.contains("\"W004\"");
+            lint_undeclared_names = names_reported_as(&lint_run.stdout, &["N111", "N109"]);
         }
         interpret_glia_check(&lint_run)
     });
     let nocmodl_global_notice = format!("{}\n{}", nocmodl_run.stdout, nocmodl_run.stderr)
         .contains("Assignment to the GLOBAL variable");
+    let nocmodl_undefined_names = format!("{}\n{}", nocmodl_run.stdout, nocmodl_run.stderr)
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("Warning: ")?
+                .strip_suffix(" undefined. (declared within VERBATIM?)")
+        })
+        .map(str::to_string)
+        .collect();
     FileOutcome {
         relative_path,
         compilers,
         lint,
         nocmodl_global_notice,
         lint_global_warning,
+        nocmodl_undefined_names,
+        lint_undeclared_names,
+        verbatim_words: verbatim_words(&String::from_utf8_lossy(
+            &fs::read(mod_file).expect("read the mod file"),
+        )),
     }
+}
+
+/// The first backquoted name in the message of each finding with one of `codes`, from `glia lint --format json`.
+fn names_reported_as(json_output: &str, codes: &[&str]) -> BTreeSet<String> {
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_str(json_output).expect("glia lint --format json prints a JSON array");
+    findings
+        .iter()
+        .filter(|finding| codes.contains(&finding["code"].as_str().unwrap_or_default()))
+        .filter_map(|finding| {
+            let message = finding["message"].as_str()?;
+            Some(message.split('`').nth(1)?.to_string())
+        })
+        .collect()
+}
+
+/// The identifier-like words between each `VERBATIM` and `ENDVERBATIM` of `text`.
+fn verbatim_words(text: &str) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("VERBATIM") {
+        let after = &rest[start + "VERBATIM".len()..];
+        let end = after.find("ENDVERBATIM").unwrap_or(after.len());
+        words.extend(
+            after[..end]
+                .split(|character: char| !(character.is_ascii_alphanumeric() || character == '_'))
+                .filter(|word| !word.is_empty())
+                .map(str::to_string),
+        );
+        rest = &after[end..];
+        rest = rest.strip_prefix("ENDVERBATIM").unwrap_or(rest);
+    }
+    words
 }
 
 struct ProcessRun {

@@ -4,10 +4,6 @@ use std::collections::HashSet;
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{DeclarationBlock, ExpressionKind, ItemKind, Name};
-use crate::syntax::visit::{
-    for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
-};
 use crate::syntax::Dialect;
 
 /// Variables modcc 0.12.2 provides without a declaration (each checked on modcc: `t` is not one of them).
@@ -64,105 +60,37 @@ Declare the variable (e.g. `erev` in PARAMETER), or correct the spelling.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    // `m'` and `m '` (a prime after a space) name `m`.
-    let text = |name: &Name| {
-        context
-            .text(name.span)
-            .trim_end_matches(|character: char| character == '\'' || character.is_whitespace())
-            .to_string()
-    };
-    let mut variables: HashSet<String> = ARBOR_BUILTIN_VARIABLES
-        .iter()
-        .map(|name| name.to_string())
-        .collect();
-    for block in [
-        DeclarationBlock::Parameter,
-        DeclarationBlock::Assigned,
-        DeclarationBlock::State,
-        DeclarationBlock::Constant,
-        DeclarationBlock::WhiteNoise,
-        DeclarationBlock::Independent,
-    ] {
-        variables.extend(
-            context
-                .declarations_in(block)
-                .map(|declaration| text(&declaration.name)),
-        );
-    }
-    let facts = context.facts;
-    for ion in &facts.ions {
-        variables.extend(ion.read.iter().chain(&ion.write).map(text));
-    }
-    for name in facts
-        .nonspecific_currents
-        .iter()
-        .chain(&facts.ranges)
-        .chain(&facts.globals)
-    {
-        variables.insert(text(name));
-    }
-    let mut functions: HashSet<String> = ARBOR_BUILTIN_FUNCTIONS
-        .iter()
-        .map(|name| name.to_string())
-        .collect();
-    for item in &context.parse.file.items {
-        if let ItemKind::Callable(callable) = &item.kind {
-            if let Some(name) = &callable.name {
-                functions.insert(text(name));
-            }
-        }
-    }
-
-    let mut findings = Vec::new();
+    let mut variables = context.file_scope_variables();
+    variables.extend(ARBOR_BUILTIN_VARIABLES.iter().map(|name| name.to_string()));
+    let mut functions = context.callable_names();
+    functions.extend(ARBOR_BUILTIN_FUNCTIONS.iter().map(|name| name.to_string()));
     let mut reported = HashSet::new();
-    for item in &context.parse.file.items {
-        let ItemKind::Callable(callable) = &item.kind else {
-            continue;
-        };
-        let mut in_scope = variables.clone();
-        in_scope.extend(
-            callable
-                .arguments
-                .iter()
-                .map(|argument| text(&argument.name)),
-        );
-        // modcc's scopes are not modelled: a LOCAL counts for its whole block, which can only hide a finding.
-        in_scope.extend(context.local_names_in(&callable.body));
-        // A FUNCTION's result is assigned to its name.
-        in_scope.extend(callable.name.iter().map(text));
-        for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
-            for_each_expression_of(statement, &mut |expression| {
-                for_each_subexpression(expression, &mut |inner| match &inner.kind {
-                    ExpressionKind::Variable { name, .. } => {
-                        let used = text(name);
-                        if !in_scope.contains(&used) && reported.insert(name.span.start) {
-                            findings.push(rule.finding(
-                                format!("`{used}` is not defined"),
-                                name.span,
-                                "modcc: the variable is undefined".to_string(),
-                            ).with_help(if used == "t" {
-                                "Arbor has no `t`: mechanisms cannot depend on the time".to_string()
-                            } else {
-                                format!("declare `{used}` in PARAMETER or ASSIGNED, or correct the name")
-                            }));
-                        }
-                    }
-                    ExpressionKind::Call { name, .. } => {
-                        let called = text(name);
-                        if !functions.contains(&called) && reported.insert(name.span.start) {
-                            findings.push(rule.finding(
-                                format!("no FUNCTION or PROCEDURE is named `{called}`"),
-                                name.span,
-                                "modcc: there is no function or procedure of this name".to_string(),
-                            ));
-                        }
-                    }
-                    _ => {}
+    context
+        .undefined_uses(&variables, &functions)
+        .into_iter()
+        .filter(|undefined| reported.insert(undefined.name.span.start))
+        .map(|undefined| {
+            let used = undefined.text;
+            if undefined.is_call {
+                rule.finding(
+                    format!("no FUNCTION or PROCEDURE is named `{used}`"),
+                    undefined.name.span,
+                    "modcc: there is no function or procedure of this name".to_string(),
+                )
+            } else {
+                rule.finding(
+                    format!("`{used}` is not defined"),
+                    undefined.name.span,
+                    "modcc: the variable is undefined".to_string(),
+                )
+                .with_help(if used == "t" {
+                    "Arbor has no `t`: mechanisms cannot depend on the time".to_string()
+                } else {
+                    format!("declare `{used}` in PARAMETER or ASSIGNED, or correct the name")
                 })
-            });
-        });
-    }
-    findings
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

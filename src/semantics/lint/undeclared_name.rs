@@ -1,0 +1,249 @@
+//! N111 (warning): a name used in NEURON code that nothing declares, so nocmodl's C++ does not compile.
+
+use std::collections::HashSet;
+
+use super::{LintContext, Rule};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::syntax::ast::DeclarationBlock;
+use crate::syntax::token::TokenKind;
+use crate::syntax::Dialect;
+
+/// Variables nocmodl 9.0.2 knows without a declaration and does not warn about (checked one by one; `flag` is
+/// NET_RECEIVE's, `f_flux` and `b_flux` KINETIC's).
+const NOCMODL_BUILTIN_VARIABLES: &[&str] = &["t", "v", "error", "flag", "f_flux", "b_flux"];
+
+/// Variables nocmodl warns are undefined (`dt undefined. (declared within VERBATIM?)`) but whose C++ compiles,
+/// because NEURON's headers define them (checked with g++ 12 on nocmodl 9.0.2's output). Reporting them would only
+/// repeat a harmless warning.
+const NOCMODL_VARIABLES_DEFINED_IN_CPP: &[&str] = &["dt", "celsius", "diam", "area", "secondorder"];
+
+/// Functions nocmodl 9.0.2 knows without a definition (each checked: no "undefined" warning). `net_send`,
+/// `net_move`, `net_event` and the `random_*` functions have placement rules of their own (N106, the parser).
+const NOCMODL_BUILTIN_FUNCTIONS: &[&str] = &[
+    "acos",
+    "asin",
+    "at_time",
+    "atan",
+    "atan2",
+    "boundary",
+    "ceil",
+    "cos",
+    "cosh",
+    "deflate",
+    "derivs",
+    "erf",
+    "exp",
+    "expfit",
+    "exprand",
+    "fabs",
+    "factorial",
+    "floor",
+    "fmod",
+    "gauss",
+    "harmonic",
+    "hyperbol",
+    "invert",
+    "legendre",
+    "log",
+    "log10",
+    "net_event",
+    "net_move",
+    "net_send",
+    "normrand",
+    "nrn_ghk",
+    "nrn_pointing",
+    "nrn_random_play",
+    "perpulse",
+    "perstep",
+    "poisrand",
+    "poisson",
+    "pow",
+    "printf",
+    "prterr",
+    "pulse",
+    "ramp",
+    "random_dpick",
+    "random_ipick",
+    "random_negexp",
+    "random_normal",
+    "random_setids",
+    "random_setseq",
+    "random_uniform",
+    "revhyperbol",
+    "revsawtooth",
+    "revsigmoid",
+    "romberg",
+    "sawtooth",
+    "schedule",
+    "scop_random",
+    "set_seed",
+    "setseed",
+    "sigmoid",
+    "sin",
+    "sinh",
+    "spline",
+    "sqrt",
+    "squarewave",
+    "state_discontinuity",
+    "step",
+    "stepforce",
+    "tan",
+    "tanh",
+    "threshold",
+];
+
+pub static RULE: Rule = Rule {
+    code: "N111",
+    name: "undeclared-name",
+    severity: Severity::Warning,
+    dialects: &[Dialect::Neuron],
+    documentation: "## What it does
+Finds variables and functions used in code that the file declares nowhere: not in PARAMETER, ASSIGNED, STATE,
+CONSTANT or INDEPENDENT, not an argument or LOCAL of the block, not a FUNCTION, PROCEDURE, FUNCTION_TABLE, DEFINE,
+POINTER, EXTERNAL or named UNITS constant, and not one of nocmodl's builtins (`t`, `v`, `exp`, `fabs`, `net_send`
+…). A name that appears in a VERBATIM block of the file is left alone: C code may declare it. So are `dt`,
+`celsius`, `diam`, `area` and `secondorder`, which NEURON's headers define, and the variables of a USEION statement
+(N109 covers those).
+
+## Why it matters
+nocmodl translates the file with only a warning (\"erev undefined. (declared within VERBATIM?)\"), and the C++ it
+writes then fails to compile (\"'erev' was not declared in this scope\"). A RANGE or NONSPECIFIC_CURRENT
+statement is not a declaration: the variable must also be in ASSIGNED (or PARAMETER). Note that `PI`, `pi`,
+`FARADAY` and `R` are not builtins: declare them in UNITS or CONSTANT.
+
+## Example
+```
+NEURON { SUFFIX leak NONSPECIFIC_CURRENT i RANGE g }
+PARAMETER { g = 0.001 (S/cm2) }
+ASSIGNED { v (mV) }
+BREAKPOINT { i = g*(v - erev) }
+```
+
+## Fix
+Declare the variable (`erev` in PARAMETER, `i (mA/cm2)` in ASSIGNED), or correct the spelling.
+",
+    check,
+};
+
+fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
+    let mut variables = context.file_scope_variables();
+    variables.extend(
+        NOCMODL_BUILTIN_VARIABLES
+            .iter()
+            .chain(NOCMODL_VARIABLES_DEFINED_IN_CPP)
+            .map(|name| name.to_string()),
+    );
+    let mut functions = context.callable_names();
+    functions.extend(
+        NOCMODL_BUILTIN_FUNCTIONS
+            .iter()
+            .map(|name| name.to_string()),
+    );
+    let in_verbatim = names_in_verbatim(context);
+    let declared_in_blocks: HashSet<String> =
+        [DeclarationBlock::Parameter, DeclarationBlock::Assigned]
+            .iter()
+            .flat_map(|&block| context.declarations_in(block))
+            .map(|declaration| context.name_text(&declaration.name))
+            .collect();
+    let currents: HashSet<String> = context
+        .facts
+        .nonspecific_currents
+        .iter()
+        .chain(&context.facts.electrode_currents)
+        .map(|name| context.name_text(name))
+        .filter(|name| !declared_in_blocks.contains(name))
+        .collect();
+
+    let mut reported = HashSet::new();
+    context
+        .undefined_uses(&variables, &functions)
+        .into_iter()
+        .filter(|undefined| !in_verbatim.contains(&undefined.text) && reported.insert(undefined.text.clone()))
+        .map(|undefined| {
+            let used = &undefined.text;
+            let (message, help) = if undefined.is_call {
+                (
+                    format!("no FUNCTION or PROCEDURE is named `{used}`: nocmodl's C++ will not compile"),
+                    "define it in the file, or correct the name".to_string(),
+                )
+            } else if currents.contains(used) {
+                (
+                    format!("the current `{used}` is used but not declared: nocmodl's C++ will not compile"),
+                    format!("add `{used}` with its unit to the ASSIGNED block (for NEURON; modcc refuses it there)"),
+                )
+            } else {
+                (
+                    format!("`{used}` is used but not declared: nocmodl's C++ will not compile"),
+                    format!("declare `{used}` in PARAMETER, ASSIGNED or CONSTANT, or correct the name"),
+                )
+            };
+            rule.finding(
+                message,
+                undefined.name.span,
+                "nocmodl: undefined (only a warning there)".to_string(),
+            )
+            .with_help(help)
+        })
+        .collect()
+}
+
+/// The identifiers written inside the file's VERBATIM blocks (C code can declare what the NMODL code uses).
+fn names_in_verbatim(context: &LintContext<'_>) -> HashSet<String> {
+    context
+        .parse
+        .tokens
+        .iter()
+        .filter(|token| token.kind == TokenKind::Verbatim)
+        .flat_map(|token| {
+            context
+                .text(token.span)
+                .split(|character: char| !(character.is_ascii_alphanumeric() || character == '_'))
+                .filter(|word| !word.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::semantics::lint::lint;
+    use crate::syntax::Dialect;
+
+    fn undeclared(source: &str) -> Vec<String> {
+        lint(source.as_bytes(), Dialect::Neuron)
+            .into_iter()
+            .filter(|diagnostic| diagnostic.code.as_str() == "N111")
+            .map(|diagnostic| diagnostic.message)
+            .collect()
+    }
+
+    /// Each case as nocmodl 9.0.2 and g++ 12 were seen to treat it.
+    #[test]
+    fn names_whose_cpp_does_not_compile_are_reported() {
+        assert_eq!(
+            undeclared("NEURON { SUFFIX u NONSPECIFIC_CURRENT i RANGE y }\nASSIGNED { x }\nBREAKPOINT {\n i = 0.001*(v + 65)\n x = diam + area + t + dt + celsius + exp(1) + PI + FARADAY + R + secondorder + pi + y + foo(1)\n}\n"),
+            [
+                "the current `i` is used but not declared: nocmodl's C++ will not compile",
+                "`PI` is used but not declared: nocmodl's C++ will not compile",
+                "`FARADAY` is used but not declared: nocmodl's C++ will not compile",
+                "`R` is used but not declared: nocmodl's C++ will not compile",
+                "`pi` is used but not declared: nocmodl's C++ will not compile",
+                "`y` is used but not declared: nocmodl's C++ will not compile",
+                "no FUNCTION or PROCEDURE is named `foo`: nocmodl's C++ will not compile",
+            ]
+        );
+    }
+
+    #[test]
+    fn declarations_of_every_kind_and_verbatim_names_count() {
+        let source = "NEURON { SUFFIX d NONSPECIFIC_CURRENT i POINTER p EXTERNAL ext }\nDEFINE N 3\nUNITS { FARADAY = (faraday) (coulomb) }\nCONSTANT { k = 2 }\nASSIGNED { i p ext }\nLOCAL file_local\nSTATE { a b }\nVERBATIM\nstatic double c_value;\nENDVERBATIM\nBREAKPOINT { SOLVE kin METHOD sparse\n i = FARADAY*k*N + p + ext + file_local + c_value + rate(1) }\nKINETIC kin { ~ a <-> b (1, 2)\n i = f_flux - b_flux }\nFUNCTION rate(x) { LOCAL y\n FROM j = 0 TO 2 { y = x*j }\n rate = y + t }\n";
+        assert!(undeclared(source).is_empty(), "{:?}", undeclared(source));
+        // The same misspelling is reported once.
+        assert_eq!(
+            undeclared("NEURON { SUFFIX o RANGE x }\nASSIGNED { x }\nBREAKPOINT { x = gbar + gbar }\nINITIAL { x = gbar }\n").len(),
+            1
+        );
+    }
+}

@@ -8,9 +8,13 @@
 mod builtin_declared_in_assigned;
 mod conductance_rules;
 mod duplicate_declaration;
+mod function_result_never_assigned;
+mod function_result_not_set;
+mod global_undeclared;
 mod global_written_without_threadsafe;
 mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
+mod ion_variable_invalid;
 mod ion_variable_undeclared;
 mod missing_breakpoint;
 mod misspelt_celsius;
@@ -20,7 +24,9 @@ mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
 mod parameter_without_unit;
 mod range_undeclared;
+mod recursive_function;
 mod shadowed_name;
+mod simulator_variable_assigned;
 mod solve_target_missing;
 mod state_declared_global;
 pub mod suppression;
@@ -251,6 +257,34 @@ impl LintContext<'_> {
         uses
     }
 
+    /// The names of the functions and procedures called in `block`, in source order.
+    pub fn calls_in(&self, block: &crate::syntax::ast::Block) -> Vec<Name> {
+        let mut calls = Vec::new();
+        for_each_statement_in_block(block, 1, &mut |statement, _depth| {
+            for_each_expression_of(statement, &mut |expression| {
+                for_each_subexpression(expression, &mut |inner| {
+                    if let ExpressionKind::Call { name, .. } = &inner.kind {
+                        calls.push(*name);
+                    }
+                })
+            });
+        });
+        calls
+    }
+
+    /// The names called in every block of the file, in source order.
+    pub fn calls(&self) -> Vec<Name> {
+        self.parse
+            .file
+            .items
+            .iter()
+            .flat_map(|item| match &item.kind {
+                ItemKind::Callable(callable) => self.calls_in(&callable.body),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
     /// The bytes of every variable named in a USEION statement's READ or WRITE list.
     pub fn ion_variables(&self) -> Vec<&[u8]> {
         self.facts
@@ -341,7 +375,11 @@ pub static RULES: &[&Rule] = &[
     &range_undeclared::RULE,
     &undefined_name::RULE,
     &net_receive_arguments::RULE,
+    &function_result_not_set::RULE,
+    &recursive_function::RULE,
     &solve_target_missing::RULE,
+    &global_undeclared::RULE,
+    &simulator_variable_assigned::RULE,
     &ion_variable_declared_constant::RULE,
     &variable_and_function::RULE,
     &duplicate_declaration::RULE,
@@ -351,6 +389,7 @@ pub static RULES: &[&Rule] = &[
     &table_rules::RULE,
     &conductance_rules::RULE,
     &ion_variable_undeclared::RULE,
+    &ion_variable_invalid::RULE,
     &undeclared_name::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
@@ -358,6 +397,7 @@ pub static RULES: &[&Rule] = &[
     &global_written_without_threadsafe::RULE,
     &unused_variable::RULE,
     &shadowed_name::RULE,
+    &function_result_never_assigned::RULE,
 ];
 
 /// The rule with `code`, if any.

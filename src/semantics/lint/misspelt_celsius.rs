@@ -1,4 +1,4 @@
-//! W001: `celcius`, a misspelt `celsius`.
+//! W001: `celcius`, a misspelt `celsius` (Arbor; nocmodl refuses a declared one, N112).
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -9,13 +9,14 @@ pub static RULE: Rule = Rule {
     code: "W001",
     name: "misspelt-celsius",
     severity: Severity::Warning,
-    dialects: &[Dialect::Neuron, Dialect::Arbor],
+    dialects: &[Dialect::Arbor],
     documentation: "## What it does
 Finds the name `celcius`.
 
 ## Why it matters
-The simulator's temperature is `celsius`. A declared `celcius` is an ordinary variable that keeps its default
-whatever the temperature of the simulation, and neither compiler says so.
+The simulator's temperature is `celsius`. For modcc a declared `celcius` is an ordinary variable that keeps its
+default whatever the temperature of the simulation, and it says nothing. (nocmodl refuses a declared `celcius`,
+\"celcius should be spelled celsius\": that is N112, and an undeclared one is N111.)
 
 ## Example
 ```
@@ -30,6 +31,11 @@ Write `celsius`.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
+    findings_at_each_celcius(context, rule)
+}
+
+/// A finding with its fix at each `celcius` in the file.
+pub(super) fn findings_at_each_celcius(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     context
         .parse
         .tokens
@@ -60,10 +66,10 @@ mod tests {
     use crate::syntax::Dialect;
 
     #[test]
-    fn celcius_is_a_warning() {
+    fn celcius_is_a_warning_for_arbor() {
         let findings = lint(
-            b"NEURON { SUFFIX t }\nPARAMETER { celcius = 37 (degC) }\n",
-            Dialect::Neuron,
+            b"NEURON { SUFFIX t }\nPARAMETER { celcius = 37 (degC) }\nBREAKPOINT { }\n",
+            Dialect::Arbor,
         );
         // The declared `celcius` is also unused (W005); this rule's finding comes first.
         assert_eq!(findings.len(), 2, "{findings:?}");

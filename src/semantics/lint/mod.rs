@@ -6,6 +6,7 @@
 //! `Wxxx` warnings neither compiler gives.
 
 mod builtin_declared_in_assigned;
+mod celcius_declared;
 mod conductance_rules;
 mod duplicate_declaration;
 mod function_result_never_assigned;
@@ -391,6 +392,7 @@ pub static RULES: &[&Rule] = &[
     &ion_variable_undeclared::RULE,
     &ion_variable_invalid::RULE,
     &undeclared_name::RULE,
+    &celcius_declared::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,

@@ -1,0 +1,5 @@
+: modcc: "a BREAKPOINT block is required".
+NEURON {
+    SUFFIX a104
+}
+PARAMETER { g = 1 (S/cm2) }

@@ -1,0 +1,8 @@
+: NET_RECEIVE needs a POINT_PROCESS or ARTIFICIAL_CELL.
+NEURON {
+    SUFFIX n105
+    RANGE g
+}
+ASSIGNED { g }
+BREAKPOINT { }
+NET_RECEIVE(weight) { g = weight }

@@ -7,4 +7,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash tools/setup-system.sh
 bash tools/setup-oracles.sh
 python3 tools/fetch-corpus.py
+python3 tools/fetch-sarif-schema.py
 cargo test --locked

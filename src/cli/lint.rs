@@ -76,6 +76,9 @@ pub fn run(arguments: &LintArguments) -> ExitCode {
             Ok(configuration) => configuration,
             Err(message) => {
                 eprintln!("glia: {message}");
+                if arguments.format == DiagnosticFormat::Sarif {
+                    println!("{:#}", super::sarif::configuration_failure_log(&message));
+                }
                 return ExitCode::from(exit::USAGE_OR_IO);
             }
         };

@@ -12,6 +12,7 @@ mod lint_config;
 mod nrnivmodl;
 mod rename;
 mod report;
+mod sarif;
 
 use std::process::ExitCode;
 

@@ -9,6 +9,7 @@ use clap::ValueEnum;
 
 use super::exit;
 use super::inputs::{process_mod_files, report_output_and_input_errors, InputFile};
+use super::sarif;
 use crate::diagnostics::{ci, human, json, Diagnostic, FileReport, Severity};
 use crate::syntax::Dialect;
 
@@ -23,9 +24,12 @@ pub enum DiagnosticFormat {
     Github,
     /// One line per diagnostic: `file:line:col: severity[CODE] message`.
     Concise,
+    /// One SARIF 2.1.0 log for the whole run (GitHub code scanning).
+    Sarif,
 }
 
 struct ReportedFile {
+    path: PathBuf,
     display: String,
     source: Vec<u8>,
     diagnostics: Vec<Diagnostic>,
@@ -80,6 +84,7 @@ pub fn run_pass(
     let (reported, input_errors) = process_mod_files(paths, |file, source| {
         let diagnostics = pass(file, &source);
         ReportedFile {
+            path: file.path.clone(),
             display: file.display.clone(),
             source,
             diagnostics,
@@ -110,6 +115,18 @@ pub fn run_pass(
         DiagnosticFormat::Concise => reported
             .iter()
             .try_for_each(|file| out.write_all(ci::concise(&report(file)).as_bytes())),
+        DiagnosticFormat::Sarif => {
+            let files: Vec<sarif::AnalysedFile> = reported
+                .iter()
+                .map(|file| sarif::AnalysedFile {
+                    path: &file.path,
+                    report: report(file),
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &sarif::sarif_log(&files, &input_errors))
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
     };
     let output_status = report_output_and_input_errors(written, &input_errors);
 

@@ -24,6 +24,8 @@
 //!    This part runs before the criterion part: until `exec` a child shares this process's memory and Linux counts
 //!    it in the child's `ru_maxrss`, so the figure is only honest while this process is small (its resident size
 //!    is printed as the bound of that error). Cross-checked: `/usr/bin/time -f %M glia check DIR` agrees.
+//!    `glia lint --dialect both DIR` (every rule, both dialects) is timed the same way, against the same < 1 s
+//!    target, and compared with nocmodl and modcc together (part 3), since it gives both compilers' verdicts.
 //! 3. The oracles, in the same run, on the same files: `nocmodl X.mod -o DIR` (what `nrnivmodl` runs per file) and
 //!    `modcc -t cpu -N arb -o DIR X.mod` (what `arbor-build-catalogue` runs), one process per file, with 2 parallel
 //!    workers (the same 2 cores glia uses). `glia check` time is printed as a ratio of each (against
@@ -385,13 +387,22 @@ fn process_benchmarks(manifest: &Path, corpus: &Corpus, summary: &mut Summary) {
         summary.parent_resident_bytes as f64 / 1e6
     );
 
-    summary.check = time_check(&glia, &inputs, "neuron", CHECK_RUNS);
+    summary.check = time_glia(&glia, "check", &inputs, "neuron", CHECK_RUNS);
     if let Some(check) = &summary.check {
         check.print("glia check (NEURON dialect)");
         println!(
             "  target wall < 1 s: {}   target peak RSS < 100 MB: {}",
             verdict(check.mean() < WALL_TARGET),
             verdict(check.peak_rss_bytes < RSS_TARGET_BYTES)
+        );
+    }
+
+    summary.lint = time_glia(&glia, "lint", &inputs, "both", CHECK_RUNS);
+    if let Some(lint) = &summary.lint {
+        lint.print("glia lint --dialect both");
+        println!(
+            "  target wall < 1 s: {}",
+            verdict(lint.mean() < WALL_TARGET)
         );
     }
 
@@ -431,7 +442,7 @@ fn process_benchmarks(manifest: &Path, corpus: &Corpus, summary: &mut Summary) {
 
     if let Some(modcc) = &oracles.modcc {
         summary.modcc_binary = Some(modcc.clone());
-        summary.check_arbor = time_check(&glia, &inputs, "arbor", CHECK_RUNS_ARBOR);
+        summary.check_arbor = time_glia(&glia, "check", &inputs, "arbor", CHECK_RUNS_ARBOR);
         if let Some(check) = &summary.check_arbor {
             check.print("glia check --dialect arbor");
         }
@@ -542,12 +553,18 @@ impl Timing {
     }
 }
 
-/// One untimed warm-up run, then `runs` timed runs of `glia check --dialect DIALECT DIRECTORY`.
-fn time_check(glia: &Path, directory: &Path, dialect: &str, runs: usize) -> Option<Timing> {
+/// One untimed warm-up run, then `runs` timed runs of `glia SUBCOMMAND --dialect DIALECT DIRECTORY`.
+fn time_glia(
+    glia: &Path,
+    subcommand: &str,
+    directory: &Path,
+    dialect: &str,
+    runs: usize,
+) -> Option<Timing> {
     let command = || {
         let mut command = Command::new(glia);
         command
-            .args(["check", "--dialect", dialect])
+            .args([subcommand, "--dialect", dialect])
             .arg(directory)
             .env("RAYON_NUM_THREADS", WORKERS.to_string())
             .stdin(Stdio::null())
@@ -570,7 +587,7 @@ fn time_check(glia: &Path, directory: &Path, dialect: &str, runs: usize) -> Opti
                 }
             }
             Err(error) => {
-                println!("glia check: cannot run {}: {error}", glia.display());
+                println!("glia {subcommand}: cannot run {}: {error}", glia.display());
                 return None;
             }
         }
@@ -736,6 +753,8 @@ struct Summary {
     parent_resident_bytes: u64,
     check: Option<Timing>,
     check_arbor: Option<Timing>,
+    /// `glia lint --dialect both`: every rule, both dialects' verdicts in one run.
+    lint: Option<Timing>,
     nocmodl: Option<OracleTiming>,
     modcc: Option<OracleTiming>,
     modcc_binary: Option<PathBuf>,
@@ -828,6 +847,27 @@ impl Summary {
         }
         if let Some(modcc) = &self.modcc {
             oracle_row(&mut table, "modcc", modcc, self.check_arbor.as_ref());
+        }
+        if let Some(lint) = &self.lint {
+            let oracles = match (&self.nocmodl, &self.modcc) {
+                (Some(nocmodl), Some(modcc)) => {
+                    let both = nocmodl.extrapolated + modcc.extrapolated;
+                    let ratio = lint.mean().as_secs_f64() / both.as_secs_f64();
+                    format!(
+                        "; nocmodl + modcc on the same files: {:.2} s, glia / them = {ratio:.3} ({:.0}x faster)",
+                        both.as_secs_f64(),
+                        1.0 / ratio
+                    )
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                table,
+                "| `glia lint --dialect both`, {files}, 2 threads: wall mean / min | {:.3} s / {:.3} s | < 1 s: {}{oracles} |",
+                lint.mean().as_secs_f64(),
+                lint.min().as_secs_f64(),
+                verdict(lint.mean() < WALL_TARGET)
+            );
         }
         println!("\n## Summary (paste into a README)\n");
         print!("{table}");

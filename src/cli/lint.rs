@@ -12,7 +12,7 @@ use super::inputs::collect_mod_files;
 use super::lint_config::LintConfiguration;
 use super::report::{in_dialects, run_pass, DiagnosticFormat, ReportOptions};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::semantics::lint::{lint, rule_by_code, RULES};
+use crate::semantics::lint::{lint_with_includes, rule_by_code, RULES};
 use crate::span::{apply_edits, TextEdit};
 use crate::syntax::Dialect;
 
@@ -93,7 +93,12 @@ pub fn run(arguments: &LintArguments) -> ExitCode {
             .unwrap_or_else(|| configuration.dialects_for(path))
     };
     let lint_file = |path: &Path, source: &[u8]| -> Vec<Diagnostic> {
-        let mut diagnostics = in_dialects(source, &dialects_for(path), lint);
+        let file_folder = path.parent().unwrap_or(Path::new("."));
+        let include_lookup =
+            |name: &str| crate::build::sources::read_include(file_folder, name).map(|_| ());
+        let mut diagnostics = in_dialects(source, &dialects_for(path), |source, dialect| {
+            lint_with_includes(source, dialect, Some(&include_lookup))
+        });
         diagnostics.retain(|diagnostic| configuration.keeps(path, diagnostic));
         diagnostics
     };

@@ -9,10 +9,12 @@ mod builtin_declared_in_assigned;
 mod celcius_declared;
 mod conductance_rules;
 mod duplicate_declaration;
+mod external_in_function;
 mod function_result_never_assigned;
 mod function_result_not_set;
 mod global_undeclared;
 mod global_written_without_threadsafe;
+mod include_missing;
 mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
 mod ion_variable_invalid;
@@ -54,12 +56,18 @@ use crate::syntax::visit::{
 use crate::syntax::{parse, Dialect, Parse};
 use suppression::Suppressions;
 
+/// Finds an INCLUDEd file by the name written in the mod file: `Ok` when it exists, otherwise where it was looked
+/// for. The caller does the IO (see `build::sources`); lint itself stays a pure function of its input.
+pub type IncludeLookup<'a> = &'a dyn Fn(&str) -> Result<(), String>;
+
 /// What a rule sees.
 pub struct LintContext<'a> {
     pub source: &'a [u8],
     pub parse: &'a Parse,
     pub facts: &'a MechanismFacts,
     pub dialect: Dialect,
+    /// `None` when the caller cannot look files up (e.g. a source given from memory): INCLUDEs are then not checked.
+    pub include_lookup: Option<IncludeLookup<'a>>,
 }
 
 impl LintContext<'_> {
@@ -378,6 +386,7 @@ pub static RULES: &[&Rule] = &[
     &net_receive_arguments::RULE,
     &function_result_not_set::RULE,
     &recursive_function::RULE,
+    &external_in_function::RULE,
     &solve_target_missing::RULE,
     &global_undeclared::RULE,
     &simulator_variable_assigned::RULE,
@@ -393,6 +402,7 @@ pub static RULES: &[&Rule] = &[
     &ion_variable_invalid::RULE,
     &undeclared_name::RULE,
     &celcius_declared::RULE,
+    &include_missing::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,
@@ -413,6 +423,15 @@ pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
 /// Every finding for `source` in `dialect`: syntax and dialect diagnostics, then the rules' findings, in source
 /// order. The rules run only on files that parse without errors (their facts would be guesses otherwise).
 pub fn lint(source: &[u8], dialect: Dialect) -> Vec<Diagnostic> {
+    lint_with_includes(source, dialect, None)
+}
+
+/// [`lint`], with INCLUDEd files looked up by `include_lookup` (a missing one is N113).
+pub fn lint_with_includes(
+    source: &[u8],
+    dialect: Dialect,
+    include_lookup: Option<IncludeLookup<'_>>,
+) -> Vec<Diagnostic> {
     let parse = parse(source, dialect);
     let mut diagnostics = parse.diagnostics.clone();
     if !diagnostics.iter().any(Diagnostic::is_error) {
@@ -422,6 +441,7 @@ pub fn lint(source: &[u8], dialect: Dialect) -> Vec<Diagnostic> {
             parse: &parse,
             facts: &facts,
             dialect,
+            include_lookup,
         };
         for rule in RULES.iter().filter(|rule| rule.dialects.contains(&dialect)) {
             diagnostics.extend((rule.check)(&context, rule));

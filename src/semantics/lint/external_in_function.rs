@@ -1,0 +1,117 @@
+//! A110: the membrane's quantities (`v`, `celsius`, `diam`, `area`, ion variables) used in a FUNCTION or PROCEDURE.
+
+use super::{LintContext, Rule};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::syntax::ast::{CallableKind, ExpressionKind, ItemKind};
+use crate::syntax::visit::{
+    for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
+};
+use crate::syntax::Dialect;
+
+/// What modcc 0.12.2 calls "an external quantity", checked one by one (`dt` is allowed; `t` does not exist).
+const MODCC_EXTERNAL_QUANTITIES: &[&str] = &["v", "celsius", "diam", "area", "v_peer"];
+
+pub static RULE: Rule = Rule {
+    code: "A110",
+    name: "external-in-function",
+    severity: Severity::Error,
+    dialects: &[Dialect::Arbor],
+    documentation: "## What it does
+Finds `v`, `celsius`, `diam`, `area`, `v_peer` and the variables of USEION statements used inside a FUNCTION or
+PROCEDURE, unless the function has an argument or LOCAL of that name.
+
+## Why it matters
+modcc refuses the file: \"the symbol 'v' refers to an external quantity and is unavailable in a function or
+procedure\". nocmodl allows it, so NEURON mod files often read `v` or `celsius` in a rate function.
+
+## Example
+```
+FUNCTION q10() { q10 = 3^((celsius - 23)/10) }
+```
+
+## Fix
+Pass the value as an argument (`FUNCTION q10(temperature) { … }`, called as `q10(celsius)`).
+",
+    check,
+};
+
+fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
+    let mut external: Vec<String> = MODCC_EXTERNAL_QUANTITIES
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    external.extend(
+        context
+            .facts
+            .ions
+            .iter()
+            .flat_map(|ion| ion.read.iter().chain(&ion.write))
+            .map(|name| context.name_text(name)),
+    );
+    let mut findings = Vec::new();
+    for item in &context.parse.file.items {
+        let ItemKind::Callable(callable) = &item.kind else {
+            continue;
+        };
+        if !matches!(
+            callable.kind,
+            CallableKind::Function | CallableKind::Procedure
+        ) {
+            continue;
+        }
+        let local = context.callable_scope(callable);
+        for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
+            for_each_expression_of(statement, &mut |expression| {
+                for_each_subexpression(expression, &mut |inner| {
+                    let ExpressionKind::Variable { name, .. } = &inner.kind else {
+                        return;
+                    };
+                    let used = context.name_text(name);
+                    if external.contains(&used) && !local.contains(&used) {
+                        findings.push(
+                            rule.finding(
+                                format!("`{used}` belongs to the membrane and is unavailable in a FUNCTION or PROCEDURE for modcc"),
+                                name.span,
+                                "modcc: an external quantity".to_string(),
+                            )
+                            .with_help(format!("pass `{used}` as an argument from the block that calls this one")),
+                        );
+                    }
+                })
+            });
+        });
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::semantics::lint::lint;
+    use crate::syntax::Dialect;
+
+    fn a110(function: &str) -> usize {
+        let source = format!("NEURON {{ SUFFIX e NONSPECIFIC_CURRENT i USEION na READ ena }}\nBREAKPOINT {{ i = f(1) }}\n{function}\n");
+        lint(source.as_bytes(), Dialect::Arbor)
+            .iter()
+            .filter(|diagnostic| diagnostic.code.as_str() == "A110")
+            .count()
+    }
+
+    /// Each name as modcc 0.12.2 was seen to treat it.
+    #[test]
+    fn membrane_quantities_are_unavailable_in_functions() {
+        for name in ["v", "celsius", "diam", "area", "ena"] {
+            assert_eq!(
+                a110(&format!("FUNCTION f(a) {{ f = a*{name} }}")),
+                1,
+                "{name}"
+            );
+        }
+        assert_eq!(a110("FUNCTION f(a) { f = a*dt }"), 0);
+        assert_eq!(a110("FUNCTION f(v) { f = v }"), 0);
+        assert_eq!(
+            a110("FUNCTION f(a) { f = a }\nPROCEDURE p() { LOCAL x\n x = v }"),
+            1
+        );
+    }
+}

@@ -21,8 +21,10 @@ mod ion_variable_invalid;
 mod ion_variable_undeclared;
 mod missing_breakpoint;
 mod misspelt_celsius;
+mod net_receive_argument_count;
 mod net_receive_arguments;
 mod net_receive_constructs_misplaced;
+mod net_receive_duplicated;
 mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
 mod parameter_without_unit;
@@ -390,6 +392,7 @@ pub static RULES: &[&Rule] = &[
     &solve_target_missing::RULE,
     &global_undeclared::RULE,
     &simulator_variable_assigned::RULE,
+    &net_receive_duplicated::RULE,
     &ion_variable_declared_constant::RULE,
     &variable_and_function::RULE,
     &duplicate_declaration::RULE,
@@ -403,6 +406,7 @@ pub static RULES: &[&Rule] = &[
     &undeclared_name::RULE,
     &celcius_declared::RULE,
     &include_missing::RULE,
+    &net_receive_argument_count::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,

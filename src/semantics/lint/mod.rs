@@ -28,7 +28,9 @@ mod net_receive_duplicated;
 mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
 mod parameter_without_unit;
+mod pointer_undeclared;
 mod range_undeclared;
+mod read_ion_variable_written;
 mod recursive_function;
 mod shadowed_name;
 mod simulator_variable_assigned;
@@ -407,6 +409,7 @@ pub static RULES: &[&Rule] = &[
     &celcius_declared::RULE,
     &include_missing::RULE,
     &net_receive_argument_count::RULE,
+    &pointer_undeclared::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,
@@ -414,6 +417,7 @@ pub static RULES: &[&Rule] = &[
     &unused_variable::RULE,
     &shadowed_name::RULE,
     &function_result_never_assigned::RULE,
+    &read_ion_variable_written::RULE,
 ];
 
 /// The rule with `code`, if any.

@@ -79,7 +79,9 @@ mod tests {
                 .filter(|diagnostic| diagnostic.code.as_str() == "B104")
                 .collect();
             assert_eq!(findings.len(), 1);
-            let second = String::from_utf8_lossy(source).rfind("NET_RECEIVE").unwrap();
+            let second = String::from_utf8_lossy(source)
+                .rfind("NET_RECEIVE")
+                .unwrap();
             assert_eq!(findings[0].primary.span.start as usize, second);
         }
     }

@@ -50,6 +50,26 @@ fn rules_find_what_modcc_refuses_and_the_fix_is_accepted_by_modcc() {
         LEAK,
         "--diff changes nothing"
     );
+    // With a machine-readable format the report keeps standard output to itself; the diff goes to standard error.
+    for format in ["json", "sarif"] {
+        let both = glia(
+            &[
+                "lint",
+                "--dialect",
+                "arbor",
+                "--diff",
+                "--format",
+                format,
+                "leak.mod",
+            ],
+            directory.path(),
+        );
+        assert!(
+            serde_json::from_slice::<serde_json::Value>(&both.stdout).is_ok(),
+            "--diff --format {format}: standard output is not JSON"
+        );
+        assert!(String::from_utf8_lossy(&both.stderr).contains("-    il (mA/cm2)"));
+    }
 
     let fixed = glia(
         &["lint", "--dialect", "arbor", "--fix", "leak.mod"],

@@ -103,7 +103,16 @@ pub fn run(arguments: &LintArguments) -> ExitCode {
         diagnostics
     };
     if arguments.fix || arguments.diff {
-        if let Err(status) = apply_fixes(&arguments.paths, arguments.diff, &lint_file) {
+        let machine_readable = matches!(
+            arguments.format,
+            DiagnosticFormat::Json | DiagnosticFormat::Sarif
+        );
+        if let Err(status) = apply_fixes(
+            &arguments.paths,
+            arguments.diff,
+            machine_readable,
+            &lint_file,
+        ) {
             return status;
         }
     }
@@ -124,6 +133,7 @@ pub fn run(arguments: &LintArguments) -> ExitCode {
 fn apply_fixes(
     paths: &[PathBuf],
     show_only: bool,
+    diff_to_standard_error: bool,
     lint_file: &dyn Fn(&Path, &[u8]) -> Vec<Diagnostic>,
 ) -> Result<(), ExitCode> {
     let (files, input_errors) = collect_mod_files(paths);
@@ -157,13 +167,19 @@ fn apply_fixes(
                 String::from_utf8_lossy(&fixed),
             );
             let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
-            print!(
-                "{}",
-                diff.unified_diff().header(
+            let unified = diff
+                .unified_diff()
+                .header(
                     &format!("a/{}", file.display),
-                    &format!("b/{}", file.display)
+                    &format!("b/{}", file.display),
                 )
-            );
+                .to_string();
+            // A machine-readable report owns standard output, so the diff goes to standard error beside it.
+            if diff_to_standard_error {
+                eprint!("{unified}");
+            } else {
+                print!("{unified}");
+            }
         } else {
             write_atomically(&file.path, &fixed, &file.path).map_err(|error| {
                 eprintln!("glia: cannot write {}: {error}", file.display);

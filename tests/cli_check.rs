@@ -1,15 +1,11 @@
 //! `glia check` as a user runs it: exit statuses, JSON fields and positions, directories, missing files.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn glia(arguments: &[&str], directory: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_glia"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("glia runs")
-}
+use common::glia;
+
+use std::path::Path;
+use std::process::Output;
 
 fn write(directory: &Path, name: &str, text: &[u8]) {
     let path = directory.join(name);

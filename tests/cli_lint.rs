@@ -3,16 +3,10 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use common::glia;
 
-fn glia(arguments: &[&str], directory: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_glia"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("glia runs")
-}
+use std::path::Path;
+use std::process::Command;
 
 /// A NEURON leak channel as commonly written: fine for nocmodl, three modcc problems with safe fixes.
 const LEAK: &[u8] = b"NEURON {\r\n    SUFFIX leak\r\n    NONSPECIFIC_CURRENT il\r\n    RANGE g\r\n}\r\nPARAMETER { g = 0.001 (S/cm2) }\r\nASSIGNED {\r\n    v (mV) : membrane voltage\r\n    il (mA/cm2)\r\n}\r\nBREAKPOINT { il = g*(v - -70) }\r\n";

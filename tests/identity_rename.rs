@@ -12,6 +12,8 @@
 
 mod common;
 
+use common::glia;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -921,14 +923,6 @@ fn colliding_names_are_reported_with_both_sides() {
 // ---------------------------------------------------------------------------------------------------------------
 // The command line
 // ---------------------------------------------------------------------------------------------------------------
-
-fn glia(arguments: &[&str], directory: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_glia"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("glia runs")
-}
 
 /// CRLF line endings, tabs, trailing spaces, a Latin-1 byte in a top-level COMMENT block and no final line break.
 const AWKWARD_FILE: &[u8] =

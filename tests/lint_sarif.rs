@@ -7,6 +7,10 @@
 //! validator from the oracle venv (`bash tools/setup-oracles.sh`); `bash tools/test.sh` does both. Without them the
 //! test fails and says so.
 
+mod common;
+
+use common::glia;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -44,14 +48,6 @@ sys.exit(1 if failed else 0)
 
 fn repository() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn glia(arguments: &[&str], directory: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_glia"))
-        .args(arguments)
-        .current_dir(directory)
-        .output()
-        .expect("glia runs")
 }
 
 /// The NEURON leak channel with CRLF line endings and a comment holding `µ` (two bytes, one character) before a

@@ -35,3 +35,13 @@ pub fn oracle_venv() -> PathBuf {
         .expect("site-packages sits at <venv>/lib/pythonX.Y/site-packages")
         .to_path_buf()
 }
+
+/// Runs the `glia` binary under test with `arguments` in `directory`, and waits for its output.
+#[allow(dead_code)] // Not every test crate that shares this module runs glia this way.
+pub fn glia(arguments: &[&str], directory: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_glia"))
+        .args(arguments)
+        .current_dir(directory)
+        .output()
+        .expect("glia runs")
+}

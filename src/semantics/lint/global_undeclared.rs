@@ -32,15 +32,11 @@ Declare the variable in PARAMETER (a value users may set) or ASSIGNED, or remove
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut declared: Vec<&[u8]> = [
+    let mut declared: Vec<&[u8]> = context.names_declared_in(&[
         DeclarationBlock::Parameter,
         DeclarationBlock::Assigned,
         DeclarationBlock::State,
-    ]
-    .iter()
-    .flat_map(|&block| context.declarations_in(block))
-    .map(|declaration| declaration.name.span.slice(context.source))
-    .collect();
+    ]);
     declared.extend(context.ion_variables());
     context
         .facts

@@ -94,6 +94,38 @@ impl LintContext<'_> {
             })
     }
 
+    /// The bytes of every name declared in the file's `blocks` blocks.
+    pub fn names_declared_in(&self, blocks: &[DeclarationBlock]) -> Vec<&[u8]> {
+        blocks
+            .iter()
+            .flat_map(|&block| self.declarations_in(block))
+            .map(|declaration| declaration.name.span.slice(self.source))
+            .collect()
+    }
+
+    /// Every assignment `x = …` in the file's blocks to a plain variable `x` (no LOCAL or argument of the block
+    /// named `x`), as the target's name and its text.
+    pub fn assignments_to_file_variables(&self) -> Vec<(Name, String)> {
+        let mut assignments = Vec::new();
+        for item in &self.parse.file.items {
+            let ItemKind::Callable(callable) = &item.kind else {
+                continue;
+            };
+            let local = self.callable_scope(callable);
+            for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
+                if let StatementKind::Assignment { target, .. } = &statement.kind {
+                    if let ExpressionKind::Variable { name, .. } = &target.kind {
+                        let text = self.name_text(name);
+                        if !local.contains(&text) {
+                            assignments.push((*name, text));
+                        }
+                    }
+                }
+            });
+        }
+        assignments
+    }
+
     /// The names declared LOCAL anywhere in `block` (scopes within the block are not told apart).
     pub fn local_names_in(&self, block: &crate::syntax::ast::Block) -> Vec<String> {
         let mut names = Vec::new();

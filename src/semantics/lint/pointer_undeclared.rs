@@ -29,15 +29,11 @@ Add the name to ASSIGNED: `vpre (mV)`.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let declared: Vec<&[u8]> = [
+    let declared: Vec<&[u8]> = context.names_declared_in(&[
         DeclarationBlock::Parameter,
         DeclarationBlock::Assigned,
         DeclarationBlock::State,
-    ]
-    .iter()
-    .flat_map(|&block| context.declarations_in(block))
-    .map(|declaration| declaration.name.span.slice(context.source))
-    .collect();
+    ]);
     let facts = context.facts;
     facts
         .pointers

@@ -4,8 +4,6 @@ use std::collections::HashSet;
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{ExpressionKind, ItemKind, StatementKind};
-use crate::syntax::visit::for_each_statement_in_block;
 use crate::syntax::Dialect;
 
 pub static RULE: Rule = Rule {
@@ -50,36 +48,19 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         .map(|name| context.name_text(name))
         .filter(|name| !written.contains(name))
         .collect();
-    let mut findings = Vec::new();
-    if only_read.is_empty() {
-        return findings;
-    }
-    for item in &context.parse.file.items {
-        let ItemKind::Callable(callable) = &item.kind else {
-            continue;
-        };
-        let local = context.callable_scope(callable);
-        for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
-            let StatementKind::Assignment { target, .. } = &statement.kind else {
-                return;
-            };
-            let ExpressionKind::Variable { name, .. } = &target.kind else {
-                return;
-            };
-            let assigned = context.name_text(name);
-            if only_read.contains(&assigned) && !local.contains(&assigned) {
-                findings.push(
-                    rule.finding(
-                        format!("`{assigned}` is only READ from the ion, so this assignment does not reach the ion"),
-                        name.span,
-                        "written here".to_string(),
-                    )
-                    .with_help(format!("list `{assigned}` under WRITE, or assign a variable of your own")),
-                );
-            }
-        });
-    }
-    findings
+    context
+        .assignments_to_file_variables()
+        .into_iter()
+        .filter(|(_, assigned)| only_read.contains(assigned))
+        .map(|(name, assigned)| {
+            rule.finding(
+                format!("`{assigned}` is only READ from the ion, so this assignment does not reach the ion"),
+                name.span,
+                "written here".to_string(),
+            )
+            .with_help(format!("list `{assigned}` under WRITE, or assign a variable of your own"))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{ExpressionKind, ItemKind, StatementKind};
-use crate::syntax::visit::for_each_statement_in_block;
 use crate::syntax::Dialect;
 
 /// What nocmodl 9.0.2 refuses to see assigned ("dt is a special NEURON variable that should not be assigned a value
@@ -45,35 +43,21 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         Dialect::Neuron => NOCMODL_READ_ONLY,
         Dialect::Arbor => MODCC_READ_ONLY,
     };
-    let mut findings = Vec::new();
-    for item in &context.parse.file.items {
-        let ItemKind::Callable(callable) = &item.kind else {
-            continue;
-        };
-        let local = context.callable_scope(callable);
-        for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
-            let StatementKind::Assignment { target, .. } = &statement.kind else {
-                return;
-            };
-            let ExpressionKind::Variable { name, .. } = &target.kind else {
-                return;
-            };
-            let assigned = context.name_text(name);
-            if read_only.contains(&assigned.as_str()) && !local.contains(&assigned) {
-                findings.push(
-                    rule.finding(
-                        format!("`{assigned}` is set by the simulator and cannot be assigned here"),
-                        name.span,
-                        "the compiler refuses this assignment".to_string(),
-                    )
-                    .with_help(format!(
-                        "set `{assigned}` from the simulation script, or assign a variable of your own"
-                    )),
-                );
-            }
-        });
-    }
-    findings
+    context
+        .assignments_to_file_variables()
+        .into_iter()
+        .filter(|(_, assigned)| read_only.contains(&assigned.as_str()))
+        .map(|(name, assigned)| {
+            rule.finding(
+                format!("`{assigned}` is set by the simulator and cannot be assigned here"),
+                name.span,
+                "the compiler refuses this assignment".to_string(),
+            )
+            .with_help(format!(
+                "set `{assigned}` from the simulation script, or assign a variable of your own"
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

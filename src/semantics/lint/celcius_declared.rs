@@ -3,7 +3,7 @@
 use super::misspelt_celsius::findings_at_each_celcius;
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::ItemKind;
+use crate::semantics::symbols::SymbolKind;
 use crate::syntax::Dialect;
 
 pub static RULE: Rule = Rule {
@@ -32,12 +32,9 @@ Write `celsius` (`glia lint --fix` does), and set the temperature from the simul
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let misspelling = "celcius".to_string();
-    let declared = context.file_scope_variables().contains(&misspelling)
-        || context.parse.file.items.iter().any(|item| {
-            matches!(&item.kind, ItemKind::Callable(callable)
-                if context.callable_scope(callable).contains(&misspelling))
-        });
+    let declared = context.symbols.symbols.iter().any(|symbol| {
+        symbol.name == "celcius" && symbol.span.is_some() && symbol.kind != SymbolKind::Range
+    });
     if declared {
         findings_at_each_celcius(context, rule)
     } else {

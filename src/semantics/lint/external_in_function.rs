@@ -2,10 +2,8 @@
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{CallableKind, ExpressionKind, ItemKind};
-use crate::syntax::visit::{
-    for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
-};
+use crate::semantics::symbols::SymbolKind;
+use crate::syntax::ast::{CallableKind, ItemKind};
 use crate::syntax::Dialect;
 
 /// What modcc 0.12.2 calls "an external quantity", checked one by one (`dt` is allowed; `t` does not exist).
@@ -36,52 +34,32 @@ Pass the value as an argument (`FUNCTION q10(temperature) { … }`, called as `q
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut external: Vec<String> = MODCC_EXTERNAL_QUANTITIES
+    let items = &context.parse.file.items;
+    context
+        .symbols
+        .uses
         .iter()
-        .map(|name| name.to_string())
-        .collect();
-    external.extend(
-        context
-            .facts
-            .ions
-            .iter()
-            .flat_map(|ion| ion.read.iter().chain(&ion.write))
-            .map(|name| context.name_text(name)),
-    );
-    let mut findings = Vec::new();
-    for item in &context.parse.file.items {
-        let ItemKind::Callable(callable) = &item.kind else {
-            continue;
-        };
-        if !matches!(
-            callable.kind,
-            CallableKind::Function | CallableKind::Procedure
-        ) {
-            continue;
-        }
-        let local = context.callable_scope(callable);
-        for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
-            for_each_expression_of(statement, &mut |expression| {
-                for_each_subexpression(expression, &mut |inner| {
-                    let ExpressionKind::Variable { name, .. } = &inner.kind else {
-                        return;
-                    };
-                    let used = context.name_text(name);
-                    if external.contains(&used) && !local.contains(&used) {
-                        findings.push(
-                            rule.finding(
-                                format!("`{used}` belongs to the membrane and is unavailable in a FUNCTION or PROCEDURE for modcc"),
-                                name.span,
-                                "modcc: an external quantity".to_string(),
-                            )
-                            .with_help(format!("pass `{used}` as an argument from the block that calls this one")),
-                        );
-                    }
-                })
-            });
-        });
-    }
-    findings
+        .filter(|name_use| {
+            matches!(&items[name_use.item].kind, ItemKind::Callable(callable)
+                if matches!(callable.kind, CallableKind::Function | CallableKind::Procedure))
+        })
+        .filter(|name_use| {
+            context.symbols.symbol_of(name_use).is_some_and(|symbol| {
+                symbol.kind == SymbolKind::IonVariable
+                    || (symbol.kind == SymbolKind::BuiltinVariable
+                        && MODCC_EXTERNAL_QUANTITIES.contains(&symbol.name.as_str()))
+            })
+        })
+        .map(|name_use| {
+            let used = &name_use.text;
+            rule.finding(
+                format!("`{used}` belongs to the membrane and is unavailable in a FUNCTION or PROCEDURE for modcc"),
+                name_use.name.span,
+                "modcc: an external quantity".to_string(),
+            )
+            .with_help(format!("pass `{used}` as an argument from the block that calls this one"))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -47,12 +47,9 @@ mod verbatim_in_threadsafe;
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::mechanism::{mechanism_facts, MechanismFacts};
+use crate::semantics::symbols::{NameUse, Scope, SymbolTable};
 use crate::span::{Span, TextEdit};
-use std::collections::HashSet;
-
-use crate::syntax::ast::{
-    Callable, Declaration, DeclarationBlock, ExpressionKind, ItemKind, Name, StatementKind,
-};
+use crate::syntax::ast::{Declaration, DeclarationBlock, ExpressionKind, ItemKind, Name};
 use crate::syntax::token::TokenKind;
 use crate::syntax::visit::{
     for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
@@ -70,6 +67,8 @@ pub struct LintContext<'a> {
     pub parse: &'a Parse,
     pub facts: &'a MechanismFacts,
     pub dialect: Dialect,
+    /// Every declaration, and every name used in code resolved to one.
+    pub symbols: &'a SymbolTable,
     /// `None` when the caller cannot look files up (e.g. a source given from memory): INCLUDEs are then not checked.
     pub include_lookup: Option<IncludeLookup<'a>>,
 }
@@ -103,27 +102,22 @@ impl LintContext<'_> {
             .collect()
     }
 
-    /// Every assignment `x = …` in the file's blocks to a plain variable `x` (no LOCAL or argument of the block
-    /// named `x`), as the target's name and its text.
+    /// Every assignment `x = …` in the file's blocks to a plain variable `x` that no LOCAL or argument of the block
+    /// hides, as the target's name and its text.
     pub fn assignments_to_file_variables(&self) -> Vec<(Name, String)> {
-        let mut assignments = Vec::new();
-        for item in &self.parse.file.items {
-            let ItemKind::Callable(callable) = &item.kind else {
-                continue;
-            };
-            let local = self.callable_scope(callable);
-            for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
-                if let StatementKind::Assignment { target, .. } = &statement.kind {
-                    if let ExpressionKind::Variable { name, .. } = &target.kind {
-                        let text = self.name_text(name);
-                        if !local.contains(&text) {
-                            assignments.push((*name, text));
-                        }
-                    }
-                }
-            });
-        }
-        assignments
+        self.symbols
+            .uses
+            .iter()
+            .filter(|name_use| name_use.is_assignment && !self.is_block_local(name_use))
+            .map(|name_use| (name_use.name, name_use.text.clone()))
+            .collect()
+    }
+
+    /// Whether `name_use` refers to an argument, LOCAL, loop variable or result of its own block.
+    pub fn is_block_local(&self, name_use: &NameUse) -> bool {
+        self.symbols
+            .symbol_of(name_use)
+            .is_some_and(|symbol| matches!(symbol.scope, Scope::Block(_)))
     }
 
     /// The names declared LOCAL anywhere in `block` (scopes within the block are not told apart).
@@ -149,157 +143,6 @@ impl LintContext<'_> {
         self.text(name.span)
             .trim_end_matches(|character: char| character == '\'' || character.is_whitespace())
             .to_string()
-    }
-
-    /// The variables the file declares for all of its code. In both dialects: PARAMETER, ASSIGNED, STATE,
-    /// CONSTANT, INDEPENDENT and WHITE_NOISE names and ion variables (whether NEURON also needs an ion variable in
-    /// ASSIGNED is N109's business). For Arbor also NONSPECIFIC_CURRENT, RANGE and GLOBAL names, which modcc reads
-    /// as declarations. For NEURON also POINTER, BBCOREPOINTER, RANDOM and EXTERNAL names, DEFINE macros,
-    /// file-scope LOCALs, FUNCTION_TABLEs and named UNITS constants (`FARADAY = (faraday) (coulomb)`); a RANGE,
-    /// GLOBAL or NONSPECIFIC_CURRENT name alone declares nothing C++ can use.
-    pub fn file_scope_variables(&self) -> HashSet<String> {
-        let mut variables = HashSet::new();
-        for block in [
-            DeclarationBlock::Parameter,
-            DeclarationBlock::Assigned,
-            DeclarationBlock::State,
-            DeclarationBlock::Constant,
-            DeclarationBlock::WhiteNoise,
-            DeclarationBlock::Independent,
-        ] {
-            variables.extend(
-                self.declarations_in(block)
-                    .map(|declaration| self.name_text(&declaration.name)),
-            );
-        }
-        let facts = self.facts;
-        let ion_variables = facts
-            .ions
-            .iter()
-            .flat_map(|ion| ion.read.iter().chain(&ion.write));
-        let dialect_names: Vec<&Name> = match self.dialect {
-            Dialect::Arbor => facts
-                .nonspecific_currents
-                .iter()
-                .chain(&facts.ranges)
-                .chain(&facts.globals)
-                .collect(),
-            Dialect::Neuron => facts
-                .pointers
-                .iter()
-                .chain(&facts.bbcore_pointers)
-                .chain(&facts.randoms)
-                .chain(&facts.externals)
-                .collect(),
-        };
-        variables.extend(
-            ion_variables
-                .chain(dialect_names)
-                .map(|name| self.name_text(name)),
-        );
-        if self.dialect == Dialect::Neuron {
-            for item in &self.parse.file.items {
-                match &item.kind {
-                    ItemKind::Define { name, .. } | ItemKind::FunctionTable { name, .. } => {
-                        variables.insert(self.name_text(name));
-                    }
-                    ItemKind::Local { names: locals } => variables.extend(
-                        locals
-                            .iter()
-                            .map(|declaration| self.name_text(&declaration.name)),
-                    ),
-                    ItemKind::Units { definitions } => variables.extend(
-                        definitions
-                            .iter()
-                            .map(|definition| self.text(definition.left).trim().to_string())
-                            .filter(|left| !left.starts_with('(')),
-                    ),
-                    _ => {}
-                }
-            }
-        }
-        variables
-    }
-
-    /// The names of the file's FUNCTIONs, PROCEDUREs and other named blocks (and, for NEURON, FUNCTION_TABLEs).
-    pub fn callable_names(&self) -> HashSet<String> {
-        let mut names = HashSet::new();
-        for item in &self.parse.file.items {
-            match &item.kind {
-                ItemKind::Callable(callable) => {
-                    names.extend(callable.name.iter().map(|name| self.name_text(name)))
-                }
-                ItemKind::FunctionTable { name, .. } if self.dialect == Dialect::Neuron => {
-                    names.insert(self.name_text(name));
-                }
-                _ => {}
-            }
-        }
-        names
-    }
-
-    /// The names local to `callable`: its arguments, its LOCALs, FROM loop variables and FOR_NETCONS arguments
-    /// (scopes inside the block are not told apart, which can only hide a finding) and its own name (a FUNCTION's
-    /// result is assigned to it).
-    pub fn callable_scope(&self, callable: &Callable) -> HashSet<String> {
-        let mut names: HashSet<String> = callable
-            .arguments
-            .iter()
-            .map(|argument| self.name_text(&argument.name))
-            .collect();
-        names.extend(self.local_names_in(&callable.body));
-        names.extend(callable.name.iter().map(|name| self.name_text(name)));
-        // A FROM loop's variable needs no declaration (nocmodl declares it), nor do FOR_NETCONS arguments.
-        for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| match &statement
-            .kind
-        {
-            StatementKind::From { variable, .. } => {
-                names.insert(self.name_text(variable));
-            }
-            StatementKind::ForNetcons { arguments, .. } => names.extend(
-                arguments
-                    .iter()
-                    .map(|argument| self.name_text(&argument.name)),
-            ),
-            _ => {}
-        });
-        names
-    }
-
-    /// Every use in code of a name defined neither in `variables` nor in its block (see [`Self::callable_scope`]),
-    /// nor, for a call, in `functions`: the first use at each place, in source order of the blocks.
-    pub fn undefined_uses(
-        &self,
-        variables: &HashSet<String>,
-        functions: &HashSet<String>,
-    ) -> Vec<UndefinedUse> {
-        let mut uses = Vec::new();
-        for item in &self.parse.file.items {
-            let ItemKind::Callable(callable) = &item.kind else {
-                continue;
-            };
-            let local = self.callable_scope(callable);
-            for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
-                for_each_expression_of(statement, &mut |expression| {
-                    for_each_subexpression(expression, &mut |inner| {
-                        let (name, is_call, known) = match &inner.kind {
-                            ExpressionKind::Variable { name, .. } => (name, false, variables),
-                            ExpressionKind::Call { name, .. } => (name, true, functions),
-                            _ => return,
-                        };
-                        let text = self.name_text(name);
-                        if !known.contains(&text) && (is_call || !local.contains(&text)) {
-                            uses.push(UndefinedUse {
-                                name: *name,
-                                text,
-                                is_call,
-                            });
-                        }
-                    })
-                });
-            });
-        }
-        uses
     }
 
     /// The names of the functions and procedures called in `block`, in source order.
@@ -339,15 +182,6 @@ impl LintContext<'_> {
             .map(|name| name.span.slice(self.source))
             .collect()
     }
-}
-
-/// A name used in code that nothing defines (see [`LintContext::undefined_uses`]).
-pub struct UndefinedUse {
-    pub name: Name,
-    /// The name as written, without a prime.
-    pub text: String,
-    /// Called as a function or procedure, rather than read or written as a variable.
-    pub is_call: bool,
 }
 
 /// The edit that deletes `declaration`: its whole line when nothing else is on it, otherwise the declaration and
@@ -476,11 +310,13 @@ pub fn lint_with_includes(
     let mut diagnostics = parse.diagnostics.clone();
     if !diagnostics.iter().any(Diagnostic::is_error) {
         let facts = mechanism_facts(&parse.file);
+        let symbols = SymbolTable::build(&parse.file, source, &facts, dialect);
         let context = LintContext {
             source,
             parse: &parse,
             facts: &facts,
             dialect,
+            symbols: &symbols,
             include_lookup,
         };
         for rule in RULES.iter().filter(|rule| rule.dialects.contains(&dialect)) {

@@ -4,93 +4,9 @@ use std::collections::HashSet;
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::DeclarationBlock;
+use crate::semantics::symbols::SymbolKind;
 use crate::syntax::token::TokenKind;
 use crate::syntax::Dialect;
-
-/// Variables nocmodl 9.0.2 knows without a declaration and does not warn about (checked one by one; `flag` is
-/// NET_RECEIVE's, `f_flux` and `b_flux` KINETIC's).
-const NOCMODL_BUILTIN_VARIABLES: &[&str] = &["t", "v", "error", "flag", "f_flux", "b_flux"];
-
-/// Variables nocmodl warns are undefined (`dt undefined. (declared within VERBATIM?)`) but whose C++ compiles,
-/// because NEURON's headers define them (checked with g++ 12 on nocmodl 9.0.2's output). Reporting them would only
-/// repeat a harmless warning.
-const NOCMODL_VARIABLES_DEFINED_IN_CPP: &[&str] = &["dt", "celsius", "diam", "area", "secondorder"];
-
-/// Functions nocmodl 9.0.2 knows without a definition (each checked: no "undefined" warning). `net_send`,
-/// `net_move`, `net_event` and the `random_*` functions have placement rules of their own (N106, the parser).
-const NOCMODL_BUILTIN_FUNCTIONS: &[&str] = &[
-    "acos",
-    "asin",
-    "at_time",
-    "atan",
-    "atan2",
-    "boundary",
-    "ceil",
-    "cos",
-    "cosh",
-    "deflate",
-    "derivs",
-    "erf",
-    "exp",
-    "expfit",
-    "exprand",
-    "fabs",
-    "factorial",
-    "floor",
-    "fmod",
-    "gauss",
-    "harmonic",
-    "hyperbol",
-    "invert",
-    "legendre",
-    "log",
-    "log10",
-    "net_event",
-    "net_move",
-    "net_send",
-    "normrand",
-    "nrn_ghk",
-    "nrn_pointing",
-    "nrn_random_play",
-    "perpulse",
-    "perstep",
-    "poisrand",
-    "poisson",
-    "pow",
-    "printf",
-    "prterr",
-    "pulse",
-    "ramp",
-    "random_dpick",
-    "random_ipick",
-    "random_negexp",
-    "random_normal",
-    "random_setids",
-    "random_setseq",
-    "random_uniform",
-    "revhyperbol",
-    "revsawtooth",
-    "revsigmoid",
-    "romberg",
-    "sawtooth",
-    "schedule",
-    "scop_random",
-    "set_seed",
-    "setseed",
-    "sigmoid",
-    "sin",
-    "sinh",
-    "spline",
-    "sqrt",
-    "squarewave",
-    "state_discontinuity",
-    "step",
-    "stepforce",
-    "tan",
-    "tanh",
-    "threshold",
-];
 
 pub static RULE: Rule = Rule {
     code: "N111",
@@ -126,66 +42,53 @@ Declare the variable (`erev` in PARAMETER, `i (mA/cm2)` in ASSIGNED), or correct
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut variables = context.file_scope_variables();
-    variables.extend(
-        NOCMODL_BUILTIN_VARIABLES
-            .iter()
-            .chain(NOCMODL_VARIABLES_DEFINED_IN_CPP)
-            .map(|name| name.to_string()),
-    );
-    let mut functions = context.callable_names();
-    functions.extend(
-        NOCMODL_BUILTIN_FUNCTIONS
-            .iter()
-            .map(|name| name.to_string()),
-    );
     let in_verbatim = names_in_verbatim(context);
-    let declared_in_blocks: HashSet<String> =
-        [DeclarationBlock::Parameter, DeclarationBlock::Assigned]
-            .iter()
-            .flat_map(|&block| context.declarations_in(block))
-            .map(|declaration| context.name_text(&declaration.name))
-            .collect();
-    let currents: HashSet<String> = context
-        .facts
-        .nonspecific_currents
-        .iter()
-        .chain(&context.facts.electrode_currents)
-        .map(|name| context.name_text(name))
-        .filter(|name| !declared_in_blocks.contains(name))
-        .collect();
-
     let mut reported = HashSet::new();
-    context
-        .undefined_uses(&variables, &functions)
-        .into_iter()
-        .filter(|undefined| !in_verbatim.contains(&undefined.text) && reported.insert(undefined.text.clone()))
-        .map(|undefined| {
-            let used = &undefined.text;
-            let (message, help) = if undefined.is_call {
-                (
-                    format!("no FUNCTION or PROCEDURE is named `{used}`: nocmodl's C++ will not compile"),
-                    "define it in the file, or correct the name".to_string(),
-                )
-            } else if currents.contains(used) {
-                (
-                    format!("the current `{used}` is used but not declared: nocmodl's C++ will not compile"),
-                    format!("add `{used}` with its unit to the ASSIGNED block (for NEURON; modcc refuses it there)"),
-                )
-            } else {
-                (
-                    format!("`{used}` is used but not declared: nocmodl's C++ will not compile"),
-                    format!("declare `{used}` in PARAMETER, ASSIGNED or CONSTANT, or correct the name"),
-                )
-            };
+    let mut findings = Vec::new();
+    for name_use in &context.symbols.uses {
+        let symbol = context.symbols.symbol_of(name_use);
+        // Found, with storage; or a USEION variable, whose missing declaration is N109's.
+        if symbol.is_some_and(|symbol| {
+            symbol.kind.declares_storage() || symbol.kind == SymbolKind::IonVariable
+        }) || in_verbatim.contains(&name_use.text)
+            || !reported.insert(name_use.text.clone())
+        {
+            continue;
+        }
+        let used = &name_use.text;
+        let (message, help) = if name_use.is_call {
+            (
+                format!(
+                    "no FUNCTION or PROCEDURE is named `{used}`: nocmodl's C++ will not compile"
+                ),
+                "define it in the file, or correct the name".to_string(),
+            )
+        } else if symbol.is_some_and(|symbol| {
+            matches!(
+                symbol.kind,
+                SymbolKind::NonspecificCurrent | SymbolKind::ElectrodeCurrent
+            )
+        }) {
+            (
+                format!("the current `{used}` is used but not declared: nocmodl's C++ will not compile"),
+                format!("add `{used}` with its unit to the ASSIGNED block (for NEURON; modcc refuses it there)"),
+            )
+        } else {
+            (
+                format!("`{used}` is used but not declared: nocmodl's C++ will not compile"),
+                format!("declare `{used}` in PARAMETER, ASSIGNED or CONSTANT, or correct the name"),
+            )
+        };
+        findings.push(
             rule.finding(
                 message,
-                undefined.name.span,
+                name_use.name.span,
                 "nocmodl: undefined (only a warning there)".to_string(),
             )
-            .with_help(help)
-        })
-        .collect()
+            .with_help(help),
+        );
+    }
+    findings
 }
 
 /// The identifiers written inside the file's VERBATIM blocks (C code can declare what the NMODL code uses).

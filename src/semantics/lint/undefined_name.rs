@@ -1,33 +1,8 @@
 //! A107: a variable or function used in code but defined nowhere (Arbor).
 
-use std::collections::HashSet;
-
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::syntax::Dialect;
-
-/// Variables modcc 0.12.2 provides without a declaration (each checked on modcc: `t` is not one of them).
-const ARBOR_BUILTIN_VARIABLES: &[&str] = &["v", "dt", "celsius", "diam", "area", "v_peer"];
-
-/// Functions modcc 0.12.2 knows (each checked on modcc; `pow`, `abs`, `log10`, `tan`, `erf`, `expm1` are not).
-const ARBOR_BUILTIN_FUNCTIONS: &[&str] = &[
-    "exp",
-    "exprelr",
-    "log",
-    "cos",
-    "sin",
-    "sqrt",
-    "fabs",
-    "min",
-    "max",
-    "step",
-    "step_right",
-    "step_left",
-    "signum",
-    "sigmoid",
-    "tanh",
-    "safeinv",
-];
 
 pub static RULE: Rule = Rule {
     code: "A107",
@@ -60,17 +35,11 @@ Declare the variable (e.g. `erev` in PARAMETER), or correct the spelling.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut variables = context.file_scope_variables();
-    variables.extend(ARBOR_BUILTIN_VARIABLES.iter().map(|name| name.to_string()));
-    let mut functions = context.callable_names();
-    functions.extend(ARBOR_BUILTIN_FUNCTIONS.iter().map(|name| name.to_string()));
-    let mut reported = HashSet::new();
     context
-        .undefined_uses(&variables, &functions)
-        .into_iter()
-        .filter(|undefined| reported.insert(undefined.name.span.start))
+        .symbols
+        .unresolved_uses()
         .map(|undefined| {
-            let used = undefined.text;
+            let used = &undefined.text;
             if undefined.is_call {
                 rule.finding(
                     format!("no FUNCTION or PROCEDURE is named `{used}`"),

@@ -1,0 +1,578 @@
+//! The symbol table of one mod file: every declaration with its kind, scope and span, and every name used in code
+//! resolved to the declaration it refers to, to a builtin of the dialect's compiler, or to nothing.
+//!
+//! Scopes are those of both compilers: a block's arguments, LOCALs, FROM loop variables and FOR_NETCONS arguments
+//! (and, in a FUNCTION, the function's own name, which holds its result) hide the file's names; the file's names
+//! hide the compiler's builtins. Variables and functions are looked up separately, as nocmodl and modcc do. Scopes
+//! inside a block are not told apart (a LOCAL counts for its whole block), which can only hide a finding.
+//!
+//! Which builtins exist differs by dialect; the lists below were checked name by name on nocmodl 9.0.2 and modcc
+//! 0.12.2.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::semantics::mechanism::MechanismFacts;
+use crate::span::Span;
+use crate::syntax::ast::{
+    CallableKind, DeclarationBlock, ExpressionKind, File, ItemKind, Name, StatementKind,
+};
+use crate::syntax::visit::{
+    for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
+};
+use crate::syntax::Dialect;
+
+/// Variables nocmodl knows without a declaration and does not warn about (`flag` is NET_RECEIVE's, `f_flux` and
+/// `b_flux` KINETIC's).
+const NOCMODL_SILENT_VARIABLES: &[&str] = &["t", "v", "error", "flag", "f_flux", "b_flux"];
+
+/// Variables nocmodl warns are undefined ("dt undefined. (declared within VERBATIM?)") but whose C++ compiles,
+/// because NEURON's headers define them (checked with g++ 12 on nocmodl's output).
+pub const NOCMODL_VARIABLES_DEFINED_IN_CPP: &[&str] =
+    &["dt", "celsius", "diam", "area", "secondorder"];
+
+/// Functions nocmodl knows without a definition (no "undefined" warning). `net_send`, `net_move`, `net_event` and
+/// the `random_*` functions have placement rules of their own.
+const NOCMODL_FUNCTIONS: &[&str] = &[
+    "acos",
+    "asin",
+    "at_time",
+    "atan",
+    "atan2",
+    "boundary",
+    "ceil",
+    "cos",
+    "cosh",
+    "deflate",
+    "derivs",
+    "erf",
+    "exp",
+    "expfit",
+    "exprand",
+    "fabs",
+    "factorial",
+    "floor",
+    "fmod",
+    "gauss",
+    "harmonic",
+    "hyperbol",
+    "invert",
+    "legendre",
+    "log",
+    "log10",
+    "net_event",
+    "net_move",
+    "net_send",
+    "normrand",
+    "nrn_ghk",
+    "nrn_pointing",
+    "nrn_random_play",
+    "perpulse",
+    "perstep",
+    "poisrand",
+    "poisson",
+    "pow",
+    "printf",
+    "prterr",
+    "pulse",
+    "ramp",
+    "random_dpick",
+    "random_ipick",
+    "random_negexp",
+    "random_normal",
+    "random_setids",
+    "random_setseq",
+    "random_uniform",
+    "revhyperbol",
+    "revsawtooth",
+    "revsigmoid",
+    "romberg",
+    "sawtooth",
+    "schedule",
+    "scop_random",
+    "set_seed",
+    "setseed",
+    "sigmoid",
+    "sin",
+    "sinh",
+    "spline",
+    "sqrt",
+    "squarewave",
+    "state_discontinuity",
+    "step",
+    "stepforce",
+    "tan",
+    "tanh",
+    "threshold",
+];
+
+/// Variables modcc provides without a declaration (`t` is not one of them).
+pub const MODCC_VARIABLES: &[&str] = &["v", "dt", "celsius", "diam", "area", "v_peer"];
+
+/// Functions modcc knows (`pow`, `abs`, `log10`, `tan`, `erf`, `expm1` are not among them).
+const MODCC_FUNCTIONS: &[&str] = &[
+    "exp",
+    "exprelr",
+    "log",
+    "cos",
+    "sin",
+    "sqrt",
+    "fabs",
+    "min",
+    "max",
+    "step",
+    "step_right",
+    "step_left",
+    "signum",
+    "sigmoid",
+    "tanh",
+    "safeinv",
+];
+
+/// What declares a symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum SymbolKind {
+    /// A declaration in a PARAMETER, ASSIGNED, STATE, CONSTANT, INDEPENDENT or WHITE_NOISE block.
+    Declared(DeclarationBlock),
+    /// A variable of a USEION statement (`ena`, `ica`, `cai` …).
+    IonVariable,
+    NonspecificCurrent,
+    ElectrodeCurrent,
+    Range,
+    Global,
+    Pointer,
+    BbcorePointer,
+    Random,
+    External,
+    Define,
+    /// A LOCAL at file scope.
+    FileLocal,
+    /// `FARADAY = (faraday) (coulomb)` in a UNITS block.
+    UnitsConstant,
+    FunctionTable,
+    /// A named block: FUNCTION, PROCEDURE, DERIVATIVE, KINETIC …
+    Callable(CallableKind),
+    Argument,
+    Local,
+    /// The variable of a FROM loop, which needs no declaration.
+    LoopVariable,
+    /// A FUNCTION's own name inside its body, which holds its result.
+    FunctionResult,
+    /// Provided by the compiler.
+    BuiltinVariable,
+    BuiltinFunction,
+}
+
+impl SymbolKind {
+    /// Whether the declaration gives the variable storage of its own in nocmodl's C++. A RANGE, GLOBAL or
+    /// NONSPECIFIC_CURRENT statement only says how a variable is seen; a USEION variable still needs a declaration
+    /// for NEURON (see lint N109).
+    pub fn declares_storage(self) -> bool {
+        !matches!(
+            self,
+            SymbolKind::Range
+                | SymbolKind::Global
+                | SymbolKind::NonspecificCurrent
+                | SymbolKind::ElectrodeCurrent
+                | SymbolKind::IonVariable
+        )
+    }
+}
+
+/// Where a symbol is visible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Scope {
+    /// Everywhere in the file.
+    File,
+    /// Inside the block that is the file's item with this index.
+    Block(usize),
+    /// Provided by the compiler of the table's dialect.
+    Compiler,
+}
+
+/// One declared name.
+#[derive(Clone, Debug, Serialize)]
+pub struct Symbol {
+    /// The name as written, without a prime.
+    pub name: String,
+    pub kind: SymbolKind,
+    pub scope: Scope,
+    /// Where it is declared; `None` for a builtin.
+    pub span: Option<Span>,
+}
+
+/// An index into [`SymbolTable::symbols`].
+pub type SymbolId = usize;
+
+/// One name used in code.
+#[derive(Clone, Debug, Serialize)]
+pub struct NameUse {
+    pub name: Name,
+    /// The name as written, without a prime.
+    pub text: String,
+    /// Called as a function or procedure, rather than read or written as a variable.
+    pub is_call: bool,
+    /// The target of an assignment (`x = …`).
+    pub is_assignment: bool,
+    /// The index of the file item (the block) it is used in.
+    pub item: usize,
+    /// What it refers to: the innermost visible declaration, for a variable preferring one with storage.
+    pub resolved: Option<SymbolId>,
+}
+
+/// Every declaration and every use of one file.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SymbolTable {
+    pub symbols: Vec<Symbol>,
+    pub uses: Vec<NameUse>,
+}
+
+impl SymbolTable {
+    /// Builds the table of `file` (parsed from `source`) as `dialect`'s compiler sees it.
+    pub fn build(
+        file: &File,
+        source: &[u8],
+        facts: &MechanismFacts,
+        dialect: Dialect,
+    ) -> SymbolTable {
+        let text = |name: &Name| {
+            name.span
+                .text(source)
+                .trim_end_matches(|character: char| character == '\'' || character.is_whitespace())
+                .to_string()
+        };
+        let mut table = SymbolTable::default();
+        let add = |table: &mut SymbolTable, name: &Name, kind: SymbolKind, scope: Scope| {
+            table.symbols.push(Symbol {
+                name: text(name),
+                kind,
+                scope,
+                span: Some(name.span),
+            });
+        };
+
+        // The file's declarations, in the order resolution prefers them.
+        for (index, item) in file.items.iter().enumerate() {
+            match &item.kind {
+                ItemKind::Declarations {
+                    block,
+                    declarations,
+                } => {
+                    for declaration in declarations {
+                        add(
+                            &mut table,
+                            &declaration.name,
+                            SymbolKind::Declared(*block),
+                            Scope::File,
+                        );
+                    }
+                }
+                ItemKind::Define { name, .. } => {
+                    add(&mut table, name, SymbolKind::Define, Scope::File)
+                }
+                ItemKind::Local { names } => {
+                    for declaration in names {
+                        add(
+                            &mut table,
+                            &declaration.name,
+                            SymbolKind::FileLocal,
+                            Scope::File,
+                        );
+                    }
+                }
+                ItemKind::Units { definitions } => {
+                    for definition in definitions {
+                        let left = definition.left.text(source);
+                        let left = left.trim();
+                        if !left.is_empty() && !left.starts_with('(') {
+                            table.symbols.push(Symbol {
+                                name: left.to_string(),
+                                kind: SymbolKind::UnitsConstant,
+                                scope: Scope::File,
+                                span: Some(definition.left),
+                            });
+                        }
+                    }
+                }
+                ItemKind::FunctionTable { name, .. } => {
+                    add(&mut table, name, SymbolKind::FunctionTable, Scope::File)
+                }
+                ItemKind::Callable(callable) => {
+                    if let Some(name) = &callable.name {
+                        add(
+                            &mut table,
+                            name,
+                            SymbolKind::Callable(callable.kind),
+                            Scope::File,
+                        );
+                        if callable.kind == CallableKind::Function {
+                            add(
+                                &mut table,
+                                name,
+                                SymbolKind::FunctionResult,
+                                Scope::Block(index),
+                            );
+                        }
+                    }
+                    for argument in &callable.arguments {
+                        add(
+                            &mut table,
+                            &argument.name,
+                            SymbolKind::Argument,
+                            Scope::Block(index),
+                        );
+                    }
+                    for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
+                        match &statement.kind {
+                            StatementKind::Local { names } => {
+                                for declaration in names {
+                                    add(
+                                        &mut table,
+                                        &declaration.name,
+                                        SymbolKind::Local,
+                                        Scope::Block(index),
+                                    );
+                                }
+                            }
+                            StatementKind::From { variable, .. } => add(
+                                &mut table,
+                                variable,
+                                SymbolKind::LoopVariable,
+                                Scope::Block(index),
+                            ),
+                            StatementKind::ForNetcons { arguments, .. } => {
+                                for argument in arguments {
+                                    add(
+                                        &mut table,
+                                        &argument.name,
+                                        SymbolKind::Argument,
+                                        Scope::Block(index),
+                                    );
+                                }
+                            }
+                            _ => {}
+                        }
+                    });
+                }
+                _ => {}
+            }
+        }
+        let neuron_statements: [(&[Name], SymbolKind); 9] = [
+            (&facts.pointers, SymbolKind::Pointer),
+            (&facts.bbcore_pointers, SymbolKind::BbcorePointer),
+            (&facts.randoms, SymbolKind::Random),
+            (&facts.externals, SymbolKind::External),
+            (&facts.nonspecific_currents, SymbolKind::NonspecificCurrent),
+            (&facts.electrode_currents, SymbolKind::ElectrodeCurrent),
+            (&facts.ranges, SymbolKind::Range),
+            (&facts.globals, SymbolKind::Global),
+            (&[], SymbolKind::IonVariable),
+        ];
+        for (names, kind) in neuron_statements {
+            for name in names {
+                add(&mut table, name, kind, Scope::File);
+            }
+        }
+        for ion in &facts.ions {
+            for name in ion.read.iter().chain(&ion.write) {
+                add(&mut table, name, SymbolKind::IonVariable, Scope::File);
+            }
+        }
+        let (variables, functions): (&[&str], &[&str]) = match dialect {
+            Dialect::Neuron => (NOCMODL_SILENT_VARIABLES, NOCMODL_FUNCTIONS),
+            Dialect::Arbor => (MODCC_VARIABLES, MODCC_FUNCTIONS),
+        };
+        let neuron_extra: &[&str] = match dialect {
+            Dialect::Neuron => NOCMODL_VARIABLES_DEFINED_IN_CPP,
+            Dialect::Arbor => &[],
+        };
+        for (names, kind) in [
+            (variables, SymbolKind::BuiltinVariable),
+            (neuron_extra, SymbolKind::BuiltinVariable),
+            (functions, SymbolKind::BuiltinFunction),
+        ] {
+            table.symbols.extend(names.iter().map(|name| Symbol {
+                name: name.to_string(),
+                kind,
+                scope: Scope::Compiler,
+                span: None,
+            }));
+        }
+
+        table.uses = uses_in(file, &text);
+        let index = ResolutionIndex::new(&table.symbols);
+        for name_use in &mut table.uses {
+            name_use.resolved = index.resolve(&table.symbols, name_use);
+        }
+        table
+    }
+
+    /// The uses that refer to nothing.
+    pub fn unresolved_uses(&self) -> impl Iterator<Item = &NameUse> {
+        self.uses
+            .iter()
+            .filter(|name_use| name_use.resolved.is_none())
+    }
+
+    /// The symbol a use refers to.
+    pub fn symbol_of(&self, name_use: &NameUse) -> Option<&Symbol> {
+        name_use.resolved.map(|id| &self.symbols[id])
+    }
+}
+
+/// Every variable and call written in the file's blocks, in source order within each block.
+fn uses_in(file: &File, text: &dyn Fn(&Name) -> String) -> Vec<NameUse> {
+    let mut uses = Vec::new();
+    for (index, item) in file.items.iter().enumerate() {
+        let ItemKind::Callable(callable) = &item.kind else {
+            continue;
+        };
+        for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
+            let assignment_target = match &statement.kind {
+                StatementKind::Assignment { target, .. } => Some(target.span),
+                _ => None,
+            };
+            for_each_expression_of(statement, &mut |expression| {
+                for_each_subexpression(expression, &mut |inner| {
+                    let (name, is_call) = match &inner.kind {
+                        ExpressionKind::Variable { name, .. } => (name, false),
+                        ExpressionKind::Call { name, .. } => (name, true),
+                        _ => return,
+                    };
+                    uses.push(NameUse {
+                        name: *name,
+                        text: text(name),
+                        is_call,
+                        is_assignment: assignment_target == Some(inner.span),
+                        item: index,
+                        resolved: None,
+                    });
+                })
+            });
+        });
+    }
+    uses
+}
+
+/// The symbols by name, for resolution.
+struct ResolutionIndex {
+    by_name: HashMap<String, Vec<SymbolId>>,
+}
+
+impl ResolutionIndex {
+    fn new(symbols: &[Symbol]) -> ResolutionIndex {
+        let mut by_name: HashMap<String, Vec<SymbolId>> = HashMap::new();
+        for (id, symbol) in symbols.iter().enumerate() {
+            by_name.entry(symbol.name.clone()).or_default().push(id);
+        }
+        ResolutionIndex { by_name }
+    }
+
+    /// The block's own symbol first, then the file's (for a variable, one with storage before one without), then
+    /// the compiler's; functions and variables apart.
+    fn resolve(&self, symbols: &[Symbol], name_use: &NameUse) -> Option<SymbolId> {
+        let candidates = self.by_name.get(&name_use.text)?;
+        let is_function = |kind: SymbolKind| {
+            matches!(
+                kind,
+                SymbolKind::Callable(_) | SymbolKind::FunctionTable | SymbolKind::BuiltinFunction
+            )
+        };
+        let fits = |id: &&SymbolId| {
+            let kind = symbols[**id].kind;
+            // A FUNCTION_TABLE is called; a DEFINE may stand for either.
+            if name_use.is_call {
+                is_function(kind) || kind == SymbolKind::Define
+            } else {
+                !is_function(kind) || kind == SymbolKind::FunctionTable
+            }
+        };
+        let in_block = candidates
+            .iter()
+            .filter(fits)
+            .find(|id| symbols[**id].scope == Scope::Block(name_use.item));
+        let in_file = || {
+            let file: Vec<&SymbolId> = candidates
+                .iter()
+                .filter(fits)
+                .filter(|id| symbols[**id].scope == Scope::File)
+                .collect();
+            file.iter()
+                .find(|id| symbols[***id].kind.declares_storage())
+                .or(file.first())
+                .map(|id| **id)
+        };
+        let in_compiler = || {
+            candidates
+                .iter()
+                .filter(fits)
+                .find(|id| symbols[**id].scope == Scope::Compiler)
+        };
+        in_block
+            .copied()
+            .or_else(in_file)
+            .or_else(|| in_compiler().copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantics::mechanism::mechanism_facts;
+    use crate::syntax::parse;
+
+    fn resolutions(source: &str, dialect: Dialect) -> Vec<(String, Option<SymbolKind>)> {
+        let parse = parse(source.as_bytes(), dialect);
+        let facts = mechanism_facts(&parse.file);
+        let table = SymbolTable::build(&parse.file, source.as_bytes(), &facts, dialect);
+        table
+            .uses
+            .iter()
+            .map(|name_use| {
+                (
+                    name_use.text.clone(),
+                    table.symbol_of(name_use).map(|symbol| symbol.kind),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn uses_resolve_to_the_innermost_declaration() {
+        let source = "NEURON { SUFFIX s USEION na READ ena WRITE ina RANGE g, x }\nPARAMETER { g = 1 }\nASSIGNED { ina }\nBREAKPOINT { LOCAL g\n ina = g*(v - ena) + rate(x) + t }\nFUNCTION rate(a) { FROM i = 0 TO 1 { rate = a*i } }\n";
+        assert_eq!(
+            resolutions(source, Dialect::Neuron),
+            [
+                (
+                    "ina".into(),
+                    Some(SymbolKind::Declared(DeclarationBlock::Assigned))
+                ),
+                ("g".into(), Some(SymbolKind::Local)),
+                ("v".into(), Some(SymbolKind::BuiltinVariable)),
+                ("ena".into(), Some(SymbolKind::IonVariable)),
+                (
+                    "rate".into(),
+                    Some(SymbolKind::Callable(CallableKind::Function))
+                ),
+                ("x".into(), Some(SymbolKind::Range)),
+                ("t".into(), Some(SymbolKind::BuiltinVariable)),
+                ("rate".into(), Some(SymbolKind::FunctionResult)),
+                ("a".into(), Some(SymbolKind::Argument)),
+                ("i".into(), Some(SymbolKind::LoopVariable)),
+            ]
+        );
+        // Arbor has no `t`.
+        let arbor = resolutions(
+            "NEURON { SUFFIX s NONSPECIFIC_CURRENT i }\nBREAKPOINT { i = t }\n",
+            Dialect::Arbor,
+        );
+        assert_eq!(
+            arbor,
+            [
+                ("i".into(), Some(SymbolKind::NonspecificCurrent)),
+                ("t".into(), None)
+            ]
+        );
+    }
+}

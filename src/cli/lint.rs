@@ -94,8 +94,7 @@ pub fn run(arguments: &LintArguments) -> ExitCode {
     };
     let lint_file = |path: &Path, source: &[u8]| -> Vec<Diagnostic> {
         let file_folder = path.parent().unwrap_or(Path::new("."));
-        let include_lookup =
-            |name: &str| crate::build::sources::read_include(file_folder, name).map(|_| ());
+        let include_lookup = |name: &str| crate::build::sources::read_include(file_folder, name);
         let mut diagnostics = in_dialects(source, &dialects_for(path), |source, dialect| {
             lint_with_includes(source, dialect, Some(&include_lookup))
         });

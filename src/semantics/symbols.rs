@@ -226,15 +226,20 @@ pub struct NameUse {
 pub struct SymbolTable {
     pub symbols: Vec<Symbol>,
     pub uses: Vec<NameUse>,
+    /// False when an INCLUDEd file could not be read: an unresolved name may be declared there. (The builder sets
+    /// it to true; whoever reads the includes lowers it.)
+    pub complete: bool,
 }
 
 impl SymbolTable {
-    /// Builds the table of `file` (parsed from `source`) as `dialect`'s compiler sees it.
+    /// Builds the table of `file` (parsed from `source`) as `dialect`'s compiler sees it. The file-scope symbols of
+    /// `included` (the tables of its INCLUDEd files) are added as the file's own, without a span.
     pub fn build(
         file: &File,
         source: &[u8],
         facts: &MechanismFacts,
         dialect: Dialect,
+        included: &[SymbolTable],
     ) -> SymbolTable {
         let text = |name: &Name| {
             name.span
@@ -242,7 +247,10 @@ impl SymbolTable {
                 .trim_end_matches(|character: char| character == '\'' || character.is_whitespace())
                 .to_string()
         };
-        let mut table = SymbolTable::default();
+        let mut table = SymbolTable {
+            complete: true,
+            ..SymbolTable::default()
+        };
         let add = |table: &mut SymbolTable, name: &Name, kind: SymbolKind, scope: Scope| {
             table.symbols.push(Symbol {
                 name: text(name),
@@ -379,6 +387,16 @@ impl SymbolTable {
                 add(&mut table, name, SymbolKind::IonVariable, Scope::File);
             }
         }
+        table.symbols.extend(
+            included
+                .iter()
+                .flat_map(|included| &included.symbols)
+                .filter(|symbol| symbol.scope == Scope::File)
+                .map(|symbol| Symbol {
+                    span: None,
+                    ..symbol.clone()
+                }),
+        );
         let (variables, functions): (&[&str], &[&str]) = match dialect {
             Dialect::Neuron => (NOCMODL_SILENT_VARIABLES, NOCMODL_FUNCTIONS),
             Dialect::Arbor => (MODCC_VARIABLES, MODCC_FUNCTIONS),
@@ -525,7 +543,7 @@ mod tests {
     fn resolutions(source: &str, dialect: Dialect) -> Vec<(String, Option<SymbolKind>)> {
         let parse = parse(source.as_bytes(), dialect);
         let facts = mechanism_facts(&parse.file);
-        let table = SymbolTable::build(&parse.file, source.as_bytes(), &facts, dialect);
+        let table = SymbolTable::build(&parse.file, source.as_bytes(), &facts, dialect, &[]);
         table
             .uses
             .iter()

@@ -29,21 +29,19 @@ Ship the file beside the mod file, correct the name, or add its folder to `MODL_
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let Some(include_lookup) = context.include_lookup else {
+    let Some(included) = context.included else {
         return Vec::new();
     };
-    context
-        .facts
-        .includes
+    included
         .iter()
-        .filter_map(|&quoted| {
-            let written = context.text(quoted);
+        .filter_map(|file| {
+            let searched = file.contents.as_ref().err()?;
+            let written = context.text(file.quoted);
             let name = written.trim_matches('"');
-            let searched = include_lookup(name).err()?;
             Some(
                 rule.finding(
                     format!("the included file `{name}` cannot be found"),
-                    quoted,
+                    file.quoted,
                     format!("nocmodl stops here: {searched}"),
                 )
                 .with_help("ship the file beside the mod file, correct the name, or add its folder to MODL_INCLUDE"),
@@ -63,7 +61,7 @@ mod tests {
             b"NEURON { SUFFIX i }\nINCLUDE \"here.inc\"\nINCLUDE \"gone.inc\"\nBREAKPOINT { }\n";
         let lookup = |name: &str| {
             if name == "here.inc" {
-                Ok(())
+                Ok(b"PARAMETER { from_include = 1 }\n".to_vec())
             } else {
                 Err("not found in .".to_string())
             }

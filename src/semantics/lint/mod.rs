@@ -57,9 +57,16 @@ use crate::syntax::visit::{
 use crate::syntax::{parse, Dialect, Parse};
 use suppression::Suppressions;
 
-/// Finds an INCLUDEd file by the name written in the mod file: `Ok` when it exists, otherwise where it was looked
+/// Finds an INCLUDEd file by the name written in the mod file and returns its bytes, or says where it was looked
 /// for. The caller does the IO (see `build::sources`); lint itself stays a pure function of its input.
-pub type IncludeLookup<'a> = &'a dyn Fn(&str) -> Result<(), String>;
+pub type IncludeLookup<'a> = &'a dyn Fn(&str) -> Result<Vec<u8>, String>;
+
+/// One top-level `INCLUDE "…"` and what looking it up gave.
+pub struct IncludedFile {
+    /// The quoted name in the mod file, quotes included.
+    pub quoted: Span,
+    pub contents: Result<Vec<u8>, String>,
+}
 
 /// What a rule sees.
 pub struct LintContext<'a> {
@@ -69,8 +76,9 @@ pub struct LintContext<'a> {
     pub dialect: Dialect,
     /// Every declaration, and every name used in code resolved to one.
     pub symbols: &'a SymbolTable,
-    /// `None` when the caller cannot look files up (e.g. a source given from memory): INCLUDEs are then not checked.
-    pub include_lookup: Option<IncludeLookup<'a>>,
+    /// The file's INCLUDEs as looked up; `None` when the caller cannot look files up (e.g. a source given from
+    /// memory), so they are neither checked nor followed.
+    pub included: Option<&'a [IncludedFile]>,
 }
 
 impl LintContext<'_> {
@@ -310,14 +318,43 @@ pub fn lint_with_includes(
     let mut diagnostics = parse.diagnostics.clone();
     if !diagnostics.iter().any(Diagnostic::is_error) {
         let facts = mechanism_facts(&parse.file);
-        let symbols = SymbolTable::build(&parse.file, source, &facts, dialect);
+        let included: Option<Vec<IncludedFile>> = include_lookup.map(|lookup| {
+            facts
+                .includes
+                .iter()
+                .map(|&quoted| IncludedFile {
+                    quoted,
+                    contents: lookup(quoted.text(source).trim_matches('"')),
+                })
+                .collect()
+        });
+        // The declarations of the files read are the file's too (nocmodl pastes them in); one level deep.
+        let included_tables: Vec<SymbolTable> = included
+            .iter()
+            .flatten()
+            .filter_map(|file| file.contents.as_ref().ok())
+            .map(|contents| {
+                let included_parse = crate::syntax::parse(contents, dialect);
+                let included_facts = mechanism_facts(&included_parse.file);
+                SymbolTable::build(
+                    &included_parse.file,
+                    contents,
+                    &included_facts,
+                    dialect,
+                    &[],
+                )
+            })
+            .collect();
+        let mut symbols =
+            SymbolTable::build(&parse.file, source, &facts, dialect, &included_tables);
+        symbols.complete = included_tables.len() == facts.includes.len();
         let context = LintContext {
             source,
             parse: &parse,
             facts: &facts,
             dialect,
             symbols: &symbols,
-            include_lookup,
+            included: included.as_deref(),
         };
         for rule in RULES.iter().filter(|rule| rule.dialects.contains(&dialect)) {
             diagnostics.extend((rule.check)(&context, rule));

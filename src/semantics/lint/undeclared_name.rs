@@ -19,7 +19,8 @@ CONSTANT or INDEPENDENT, not an argument or LOCAL of the block, not a FUNCTION, 
 POINTER, EXTERNAL or named UNITS constant, and not one of nocmodl's builtins (`t`, `v`, `exp`, `fabs`, `net_send`
 …). A name that appears in a VERBATIM block of the file is left alone: C code may declare it. So are `dt`,
 `celsius`, `diam`, `area` and `secondorder`, which NEURON's headers define, and the variables of a USEION statement
-(N109 covers those).
+(N109 covers those). Names declared in an INCLUDEd file count; when an INCLUDE cannot be read, the rule says
+nothing (N113 reports the INCLUDE).
 
 ## Why it matters
 nocmodl translates the file with only a warning (\"erev undefined. (declared within VERBATIM?)\"), and the C++ it
@@ -42,6 +43,10 @@ Declare the variable (`erev` in PARAMETER, `i (mA/cm2)` in ASSIGNED), or correct
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
+    // An INCLUDEd file that could not be read may declare any of them.
+    if !context.symbols.complete {
+        return Vec::new();
+    }
     let in_verbatim = names_in_verbatim(context);
     let mut reported = HashSet::new();
     let mut findings = Vec::new();
@@ -137,6 +142,25 @@ mod tests {
                 "no FUNCTION or PROCEDURE is named `foo`: nocmodl's C++ will not compile",
             ]
         );
+    }
+
+    /// nocmodl pastes an INCLUDEd file in: its declarations count, and an unreadable one silences the rule.
+    #[test]
+    fn declarations_in_included_files_count() {
+        use crate::semantics::lint::lint_with_includes;
+        let source = b"NEURON { SUFFIX inc NONSPECIFIC_CURRENT i }\nINCLUDE \"decls.inc\"\nASSIGNED { i }\nBREAKPOINT { i = gbar*q(1) }\n";
+        let codes = |lookup: &dyn Fn(&str) -> Result<Vec<u8>, String>| -> Vec<String> {
+            lint_with_includes(source, Dialect::Neuron, Some(lookup))
+                .iter()
+                .map(|diagnostic| diagnostic.code.as_str().to_string())
+                .collect()
+        };
+        let found = |_: &str| Ok(b"PARAMETER { gbar = 1 }\nFUNCTION q(x) { q = x }\n".to_vec());
+        assert!(codes(&found).is_empty(), "{:?}", codes(&found));
+        let missing = |_: &str| Err("not found in .".to_string());
+        assert_eq!(codes(&missing), ["N113"]);
+        let empty = |_: &str| Ok(Vec::new());
+        assert_eq!(codes(&empty), ["N111", "N111"]);
     }
 
     #[test]

@@ -35,6 +35,10 @@ Declare the variable (e.g. `erev` in PARAMETER), or correct the spelling.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
+    // An INCLUDEd file that could not be read may declare any of them.
+    if !context.symbols.complete {
+        return Vec::new();
+    }
     context
         .symbols
         .unresolved_uses()

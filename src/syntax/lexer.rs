@@ -134,137 +134,190 @@ impl RawToken {
 }
 
 /// Splits `source` into tokens. Concatenating the bytes of the returned spans, in order, gives `source` back.
+///
+/// The loop around logos is written for the common case: layout and line comments (half the tokens) are pushed
+/// as they come without touching [`UnitContext`], a name is looked up in the keyword table once, and everything
+/// rarer (the keywords that take raw text after them, unknown bytes) is handled out of the loop.
 pub fn lex(source: &[u8], dialect: Dialect) -> Vec<Token> {
     // Real mod files average one token (trivia included) per 2.5 bytes; over-reserving is cheaper than growing.
     let mut tokens = Vec::with_capacity(source.len() / 2 + 16);
     let mut raw = RawToken::lexer(source);
     let mut context = UnitContext::default();
     while let Some(result) = raw.next() {
-        let start = raw.span().start;
-        let end = raw.span().end;
+        let std::ops::Range { start, end } = raw.span();
         let kind = match result {
-            Ok(token) => token.kind(),
-            Err(()) if dialect == Dialect::Neuron && source[start] == 0x1A => {
-                // nocmodl stops reading at a Ctrl-Z (an old DOS end-of-file mark): the rest is not part of the file.
+            // Trivia: nothing to look up, nothing for the unit context.
+            Ok(
+                token @ (RawToken::Whitespace
+                | RawToken::Newline
+                | RawToken::LineComment
+                | RawToken::ByteOrderMark),
+            ) => {
                 tokens.push(Token {
-                    kind: TokenKind::IgnoredTail,
-                    span: Span::new(start, source.len()),
+                    kind: token.kind(),
+                    span: Span::new(start, end),
                 });
-                break;
+                continue;
             }
-            Err(()) => {
-                // Glue runs of unknown bytes into one token, so a Latin-1 word gives one diagnostic.
-                if let Some(last) = tokens.last_mut() {
-                    let last: &mut Token = last;
-                    if last.kind == TokenKind::Unknown && last.span.end as usize == start {
-                        last.span.end = end as u32;
+            Ok(RawToken::Name) => match TokenKind::keyword(&source[start..end]) {
+                None => TokenKind::Name,
+                Some(keyword) => {
+                    match lex_raw_text_after(source, dialect, keyword, start..end, &mut tokens) {
+                        Some((resume, last_kind)) => {
+                            raw.bump(resume - end);
+                            if let Some(last_kind) = last_kind {
+                                context.significant(last_kind);
+                            }
+                            continue;
+                        }
+                        None => keyword,
+                    }
+                }
+            },
+            Ok(RawToken::LeftParen) if context.unit_may_follow() => {
+                match find_unit_end(source, end) {
+                    Some(unit_end) => {
+                        tokens.push(Token {
+                            kind: TokenKind::Unit,
+                            span: Span::new(start, unit_end),
+                        });
+                        raw.bump(unit_end - end);
+                        context.significant(TokenKind::Unit);
                         continue;
                     }
+                    None => TokenKind::LeftParen,
                 }
-                TokenKind::Unknown
+            }
+            Ok(token) => token.kind(),
+            Err(()) => {
+                if lex_unknown(source, dialect, start..end, &mut tokens) {
+                    break;
+                }
+                context.significant(TokenKind::Unknown);
+                continue;
             }
         };
-        let kind = if kind == TokenKind::Name {
-            TokenKind::keyword(&source[start..end]).unwrap_or(TokenKind::Name)
-        } else {
-            kind
-        };
-        match kind {
-            TokenKind::KwComment => {
-                let (block_end, terminated) = find_block_end(source, end, b"ENDCOMMENT", dialect);
-                tokens.push(Token {
-                    kind: if terminated {
-                        TokenKind::CommentBlock
-                    } else {
-                        TokenKind::UnterminatedCommentBlock
-                    },
-                    span: Span::new(start, block_end),
-                });
-                raw.bump(block_end - end);
-                continue;
-            }
-            TokenKind::KwVerbatim => {
-                let (block_end, terminated) = find_block_end(source, end, b"ENDVERBATIM", dialect);
-                tokens.push(Token {
-                    kind: if terminated {
-                        TokenKind::Verbatim
-                    } else {
-                        TokenKind::UnterminatedVerbatim
-                    },
-                    span: Span::new(start, block_end),
-                });
-                raw.bump(block_end - end);
-                context.significant(TokenKind::Verbatim);
-                continue;
-            }
-            TokenKind::KwTitle => {
-                tokens.push(Token {
-                    kind,
-                    span: Span::new(start, end),
-                });
-                let after_space = skip_horizontal_space(source, end);
-                if after_space > end {
-                    tokens.push(Token {
-                        kind: TokenKind::Whitespace,
-                        span: Span::new(end, after_space),
-                    });
-                }
-                let line_end = find_line_end(source, after_space);
-                if line_end > after_space {
-                    tokens.push(Token {
-                        kind: TokenKind::TitleText,
-                        span: Span::new(after_space, line_end),
-                    });
-                }
-                raw.bump(line_end - end);
-                context.significant(TokenKind::TitleText);
-                continue;
-            }
-            TokenKind::KwRepresents => {
-                tokens.push(Token {
-                    kind,
-                    span: Span::new(start, end),
-                });
-                let after_space = skip_horizontal_space(source, end);
-                let word_end = find_word_end(source, after_space);
-                if word_end > after_space {
-                    if after_space > end {
-                        tokens.push(Token {
-                            kind: TokenKind::Whitespace,
-                            span: Span::new(end, after_space),
-                        });
-                    }
-                    tokens.push(Token {
-                        kind: TokenKind::OntologyId,
-                        span: Span::new(after_space, word_end),
-                    });
-                    raw.bump(word_end - end);
-                }
-                context.significant(TokenKind::OntologyId);
-                continue;
-            }
-            TokenKind::LeftParen if context.unit_may_follow() => {
-                if let Some(unit_end) = find_unit_end(source, end) {
-                    tokens.push(Token {
-                        kind: TokenKind::Unit,
-                        span: Span::new(start, unit_end),
-                    });
-                    raw.bump(unit_end - end);
-                    context.significant(TokenKind::Unit);
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        if !kind.is_trivia() {
-            context.significant(kind);
-        }
+        context.significant(kind);
         tokens.push(Token {
             kind,
             span: Span::new(start, end),
         });
     }
     tokens
+}
+
+/// After a keyword whose following text is not made of regular tokens (`COMMENT`, `VERBATIM`, `TITLE`,
+/// `REPRESENTS`), pushes the keyword's tokens and that text's, and returns where logos resumes with the kind the
+/// unit context must see (`None`: none). Returns `None`, pushing nothing, for every other keyword.
+fn lex_raw_text_after(
+    source: &[u8],
+    dialect: Dialect,
+    keyword: TokenKind,
+    keyword_span: std::ops::Range<usize>,
+    tokens: &mut Vec<Token>,
+) -> Option<(usize, Option<TokenKind>)> {
+    let std::ops::Range { start, end } = keyword_span;
+    match keyword {
+        TokenKind::KwComment => {
+            let (block_end, terminated) = find_block_end(source, end, b"ENDCOMMENT", dialect);
+            tokens.push(Token {
+                kind: if terminated {
+                    TokenKind::CommentBlock
+                } else {
+                    TokenKind::UnterminatedCommentBlock
+                },
+                span: Span::new(start, block_end),
+            });
+            Some((block_end, None))
+        }
+        TokenKind::KwVerbatim => {
+            let (block_end, terminated) = find_block_end(source, end, b"ENDVERBATIM", dialect);
+            tokens.push(Token {
+                kind: if terminated {
+                    TokenKind::Verbatim
+                } else {
+                    TokenKind::UnterminatedVerbatim
+                },
+                span: Span::new(start, block_end),
+            });
+            Some((block_end, Some(TokenKind::Verbatim)))
+        }
+        TokenKind::KwTitle => {
+            tokens.push(Token {
+                kind: keyword,
+                span: Span::new(start, end),
+            });
+            let after_space = skip_horizontal_space(source, end);
+            if after_space > end {
+                tokens.push(Token {
+                    kind: TokenKind::Whitespace,
+                    span: Span::new(end, after_space),
+                });
+            }
+            let line_end = find_line_end(source, after_space);
+            if line_end > after_space {
+                tokens.push(Token {
+                    kind: TokenKind::TitleText,
+                    span: Span::new(after_space, line_end),
+                });
+            }
+            Some((line_end, Some(TokenKind::TitleText)))
+        }
+        TokenKind::KwRepresents => {
+            tokens.push(Token {
+                kind: keyword,
+                span: Span::new(start, end),
+            });
+            let after_space = skip_horizontal_space(source, end);
+            let word_end = find_word_end(source, after_space);
+            let mut resume = end;
+            if word_end > after_space {
+                if after_space > end {
+                    tokens.push(Token {
+                        kind: TokenKind::Whitespace,
+                        span: Span::new(end, after_space),
+                    });
+                }
+                tokens.push(Token {
+                    kind: TokenKind::OntologyId,
+                    span: Span::new(after_space, word_end),
+                });
+                resume = word_end;
+            }
+            Some((resume, Some(TokenKind::OntologyId)))
+        }
+        _ => None,
+    }
+}
+
+/// Bytes logos cannot place: an `Unknown` token, glued to the one before if that is unknown too (so a Latin-1 word
+/// gives one diagnostic). A Ctrl-Z in the NEURON dialect ends the file instead: returns true.
+#[cold]
+fn lex_unknown(
+    source: &[u8],
+    dialect: Dialect,
+    span: std::ops::Range<usize>,
+    tokens: &mut Vec<Token>,
+) -> bool {
+    let std::ops::Range { start, end } = span;
+    if dialect == Dialect::Neuron && source[start] == 0x1A {
+        // nocmodl stops reading at a Ctrl-Z (an old DOS end-of-file mark): the rest is not part of the file.
+        tokens.push(Token {
+            kind: TokenKind::IgnoredTail,
+            span: Span::new(start, source.len()),
+        });
+        return true;
+    }
+    match tokens.last_mut() {
+        Some(last) if last.kind == TokenKind::Unknown && last.span.end as usize == start => {
+            last.span.end = end as u32;
+        }
+        _ => tokens.push(Token {
+            kind: TokenKind::Unknown,
+            span: Span::new(start, end),
+        }),
+    }
+    false
 }
 
 /// Where a `COMMENT` or `VERBATIM` block whose keyword ends at `from` ends, and whether its terminator was found
@@ -331,10 +384,7 @@ fn skip_horizontal_space(source: &[u8], from: usize) -> usize {
 }
 
 fn find_line_end(source: &[u8], from: usize) -> usize {
-    from + source[from..]
-        .iter()
-        .take_while(|&&byte| byte != b'\n' && byte != b'\r')
-        .count()
+    memchr::memchr2(b'\n', b'\r', &source[from..]).map_or(source.len(), |length| from + length)
 }
 
 fn find_word_end(source: &[u8], from: usize) -> usize {

@@ -45,10 +45,12 @@ macro_rules! token_kinds {
                 {
                     return None;
                 }
-                keywords_of_length(word.len())
-                    .iter()
-                    .find(|(keyword, _)| *keyword == word)
-                    .map(|&(_, kind)| kind)
+                let entry = KEYWORD_SLOTS[keyword_slot(word)];
+                if entry == 0 {
+                    return None;
+                }
+                let (text, kind) = ALL_KEYWORDS[usize::from(entry) - 1];
+                (text.as_bytes() == word).then_some(kind)
             }
 
             pub fn is_keyword(self) -> bool {
@@ -194,21 +196,59 @@ token_kinds! {
     }
 }
 
-/// A keyword's bytes and kind.
-type KeywordEntry = (&'static [u8], TokenKind);
+/// Keywords are looked up in a perfect hash table: a word's first two bytes, last two bytes and length, multiplied
+/// by this odd number, give (in the top bits of the product) a slot of [`KEYWORD_SLOTS`] that no other keyword
+/// shares. The table is built at compile time, and the build fails if two keywords ever land in one slot; then pick
+/// another odd multiplier (a few thousand random ones must be tried, on average, to find one that separates them).
+const KEYWORD_HASH_MULTIPLIER: u64 = 0x6352_8f0a_c621_fbb9;
+const KEYWORD_SLOT_BITS: u32 = 9;
+const KEYWORD_SLOT_COUNT: usize = 1 << KEYWORD_SLOT_BITS;
 
-/// The keywords (and their other spellings) of `length` bytes: the lexer looks a word up among a handful.
-fn keywords_of_length(length: usize) -> &'static [KeywordEntry] {
-    static BY_LENGTH: std::sync::OnceLock<Vec<Vec<KeywordEntry>>> = std::sync::OnceLock::new();
-    let by_length = BY_LENGTH.get_or_init(|| {
-        let mut by_length = vec![Vec::new(); 32];
-        for &(keyword, kind) in KEYWORDS.iter().chain(KEYWORD_ALIASES) {
-            by_length[keyword.len()].push((keyword.as_bytes(), kind));
-        }
-        by_length
-    });
-    by_length.get(length).map_or(&[], Vec::as_slice)
+/// The slot of [`KEYWORD_SLOTS`] where `word` (at least 2 bytes) would be.
+const fn keyword_slot(word: &[u8]) -> usize {
+    let length = word.len();
+    let key = word[0] as u64
+        | (word[1] as u64) << 8
+        | (word[length - 2] as u64) << 16
+        | (word[length - 1] as u64) << 24
+        | (length as u64) << 32;
+    (key.wrapping_mul(KEYWORD_HASH_MULTIPLIER) >> (64 - KEYWORD_SLOT_BITS)) as usize
 }
+
+/// [`KEYWORDS`] and then [`KEYWORD_ALIASES`].
+const ALL_KEYWORDS: [(&str, TokenKind); KEYWORDS.len() + KEYWORD_ALIASES.len()] = {
+    let mut all = [("", TokenKind::Name); KEYWORDS.len() + KEYWORD_ALIASES.len()];
+    let mut index = 0;
+    while index < KEYWORDS.len() {
+        all[index] = KEYWORDS[index];
+        index += 1;
+    }
+    while index < all.len() {
+        all[index] = KEYWORD_ALIASES[index - KEYWORDS.len()];
+        index += 1;
+    }
+    all
+};
+
+/// For each slot, 1 + the index in [`ALL_KEYWORDS`] of the keyword in that slot, or 0 for an empty slot.
+static KEYWORD_SLOTS: [u8; KEYWORD_SLOT_COUNT] = {
+    assert!(
+        ALL_KEYWORDS.len() < u8::MAX as usize,
+        "keyword indices must fit a byte"
+    );
+    let mut slots = [0u8; KEYWORD_SLOT_COUNT];
+    let mut index = 0;
+    while index < ALL_KEYWORDS.len() {
+        let slot = keyword_slot(ALL_KEYWORDS[index].0.as_bytes());
+        assert!(
+            slots[slot] == 0,
+            "two keywords share a slot of the keyword table: choose another KEYWORD_HASH_MULTIPLIER"
+        );
+        slots[slot] = index as u8 + 1;
+        index += 1;
+    }
+    slots
+};
 
 /// Uppercase spellings of the control-flow keywords: nocmodl takes all three, modcc `IF` and `ELSE` (it has no
 /// loops). Mixed case (`If`) is an ordinary name in both.
@@ -294,4 +334,54 @@ impl TokenKind {
 pub struct Token {
     pub kind: TokenKind,
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keyword lookup the table replaces: a search through the lists.
+    fn keyword_by_search(word: &[u8]) -> Option<TokenKind> {
+        KEYWORDS
+            .iter()
+            .chain(KEYWORD_ALIASES)
+            .find(|(text, _)| text.as_bytes() == word)
+            .map(|&(_, kind)| kind)
+    }
+
+    #[test]
+    fn the_keyword_table_agrees_with_the_lists() {
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for &(text, _) in KEYWORDS.iter().chain(KEYWORD_ALIASES) {
+            let text = text.as_bytes();
+            // The keyword, and words one letter longer, shorter or different.
+            words.push(text.to_vec());
+            words.push([text, b"S"].concat());
+            words.push(text[..text.len() - 1].to_vec());
+            let mut changed = text.to_vec();
+            changed[text.len() / 2] ^= 0x20;
+            words.push(changed);
+        }
+        for name in [
+            "If",
+            "Else",
+            "x",
+            "v",
+            "gnabar",
+            "TEMP",
+            "FARADAY",
+            "DEL3",
+            "UNITSOFFS",
+        ] {
+            words.push(name.as_bytes().to_vec());
+        }
+        for word in words {
+            assert_eq!(
+                TokenKind::keyword(&word),
+                keyword_by_search(&word),
+                "{}",
+                String::from_utf8_lossy(&word)
+            );
+        }
+    }
 }

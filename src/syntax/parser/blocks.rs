@@ -6,8 +6,8 @@ use chumsky::prelude::*;
 use super::recovery::{braced_list, skip_item};
 use super::statements::{argument_list, block_parser, local_declarations};
 use super::{
-    name, name_list, optional_unit, signed_number, to_span, token, token_on_same_line, Expected,
-    Extra, ParserInput,
+    name, name_list, optional_unit, signed_number, to_span, token, token_among, token_on_same_line,
+    Expected, Extra, ParserInput,
 };
 use crate::syntax::ast::{
     Callable, CallableKind, Declaration, DeclarationBlock, File, Item, ItemKind, MechanismKind,
@@ -59,14 +59,15 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
         }))
         .map(|definitions| ItemKind::Units { definitions });
 
-    let declaration_block = choice((
-        token(TokenKind::KwParameter).to(DeclarationBlock::Parameter),
-        token(TokenKind::KwAssigned).to(DeclarationBlock::Assigned),
-        token(TokenKind::KwState).to(DeclarationBlock::State),
-        token(TokenKind::KwConstant).to(DeclarationBlock::Constant),
-        token(TokenKind::KwIndependent).to(DeclarationBlock::Independent),
-        token(TokenKind::KwWhiteNoise).to(DeclarationBlock::WhiteNoise),
-    ))
+    let declaration_block = token_among(&[
+        (TokenKind::KwParameter, DeclarationBlock::Parameter),
+        (TokenKind::KwAssigned, DeclarationBlock::Assigned),
+        (TokenKind::KwState, DeclarationBlock::State),
+        (TokenKind::KwConstant, DeclarationBlock::Constant),
+        (TokenKind::KwIndependent, DeclarationBlock::Independent),
+        (TokenKind::KwWhiteNoise, DeclarationBlock::WhiteNoise),
+    ])
+    .map(|(block, _)| block)
     .then(braced_list(declaration(), |span| Declaration {
         name: Name { span },
         size: None,
@@ -117,23 +118,24 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
 /// Blocks that hold statements, with their headers.
 fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clone {
     let body = block_parser();
-    let no_header = choice((
-        token(TokenKind::KwInitial).to(CallableKind::Initial),
-        token(TokenKind::KwBreakpoint).to(CallableKind::Breakpoint),
-        token(TokenKind::KwConstructor).to(CallableKind::Constructor),
-        token(TokenKind::KwDestructor).to(CallableKind::Destructor),
-    ))
-    .map(|kind| (kind, None, Vec::new(), None, Vec::new()));
+    let no_header = token_among(&[
+        (TokenKind::KwInitial, CallableKind::Initial),
+        (TokenKind::KwBreakpoint, CallableKind::Breakpoint),
+        (TokenKind::KwConstructor, CallableKind::Constructor),
+        (TokenKind::KwDestructor, CallableKind::Destructor),
+    ])
+    .map(|(kind, _)| (kind, None, Vec::new(), None, Vec::new()));
     let solve_for = token(TokenKind::KwSolveFor)
         .ignore_then(name_list())
         .or_not();
-    let named = choice((
-        token(TokenKind::KwDerivative).to(CallableKind::Derivative),
-        token(TokenKind::KwKinetic).to(CallableKind::Kinetic),
-        token(TokenKind::KwLinear).to(CallableKind::Linear),
-        token(TokenKind::KwNonlinear).to(CallableKind::Nonlinear),
-        token(TokenKind::KwDiscrete).to(CallableKind::Discrete),
-    ))
+    let named = token_among(&[
+        (TokenKind::KwDerivative, CallableKind::Derivative),
+        (TokenKind::KwKinetic, CallableKind::Kinetic),
+        (TokenKind::KwLinear, CallableKind::Linear),
+        (TokenKind::KwNonlinear, CallableKind::Nonlinear),
+        (TokenKind::KwDiscrete, CallableKind::Discrete),
+    ])
+    .map(|(kind, _)| kind)
     .then(name())
     .then(solve_for)
     .map(|((kind, name), solve_for)| {
@@ -145,32 +147,35 @@ fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clo
             solve_for.unwrap_or_default(),
         )
     });
-    let with_arguments = choice((
-        token(TokenKind::KwProcedure).to(CallableKind::Procedure),
-        token(TokenKind::KwFunction).to(CallableKind::Function),
-    ))
+    let with_arguments = token_among(&[
+        (TokenKind::KwProcedure, CallableKind::Procedure),
+        (TokenKind::KwFunction, CallableKind::Function),
+    ])
+    .map(|(kind, _)| kind)
     .then(name())
     .then(argument_list())
     .then(optional_unit())
     .map(|(((kind, name), arguments), unit)| (kind, Some(name), arguments, unit, Vec::new()));
-    let anonymous_with_arguments = choice((
-        token(TokenKind::KwNetReceive).to(CallableKind::NetReceive),
-        token(TokenKind::KwPostEvent).to(CallableKind::PostEvent),
-    ))
+    let anonymous_with_arguments = token_among(&[
+        (TokenKind::KwNetReceive, CallableKind::NetReceive),
+        (TokenKind::KwPostEvent, CallableKind::PostEvent),
+    ])
+    .map(|(kind, _)| kind)
     .then(argument_list())
     .map(|(kind, arguments)| (kind, None, arguments, None, Vec::new()));
     // BEFORE/AFTER name the step they hook into: BREAKPOINT, SOLVE, INITIAL or STEP.
-    let hook_step = choice((
-        token(TokenKind::KwBreakpoint),
-        token(TokenKind::KwSolve),
-        token(TokenKind::KwInitial),
-        token(TokenKind::KwStep),
-    ))
-    .map(|span| Name { span });
-    let hook = choice((
-        token(TokenKind::KwBefore).to(CallableKind::Before),
-        token(TokenKind::KwAfter).to(CallableKind::After),
-    ))
+    let hook_step = token_among(&[
+        (TokenKind::KwBreakpoint, ()),
+        (TokenKind::KwSolve, ()),
+        (TokenKind::KwInitial, ()),
+        (TokenKind::KwStep, ()),
+    ])
+    .map(|((), span)| Name { span });
+    let hook = token_among(&[
+        (TokenKind::KwBefore, CallableKind::Before),
+        (TokenKind::KwAfter, CallableKind::After),
+    ])
+    .map(|(kind, _)| kind)
     .then(hook_step)
     .map(|(kind, step)| (kind, Some(step), Vec::new(), None, Vec::new()));
 
@@ -196,13 +201,14 @@ fn callable<'t>() -> impl Parser<'t, ParserInput<'t>, Callable, Extra<'t>> + Clo
 
 /// One statement of the NEURON block.
 fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, Extra<'t>> + Clone {
-    let mechanism = choice((
-        token(TokenKind::KwSuffix).to(MechanismKind::Suffix),
-        token(TokenKind::KwPointProcess).to(MechanismKind::PointProcess),
-        token(TokenKind::KwArtificialCell).to(MechanismKind::ArtificialCell),
-        token(TokenKind::KwVoltageProcess).to(MechanismKind::VoltageProcess),
-        token(TokenKind::KwJunctionProcess).to(MechanismKind::JunctionProcess),
-    ))
+    let mechanism = token_among(&[
+        (TokenKind::KwSuffix, MechanismKind::Suffix),
+        (TokenKind::KwPointProcess, MechanismKind::PointProcess),
+        (TokenKind::KwArtificialCell, MechanismKind::ArtificialCell),
+        (TokenKind::KwVoltageProcess, MechanismKind::VoltageProcess),
+        (TokenKind::KwJunctionProcess, MechanismKind::JunctionProcess),
+    ])
+    .map(|(kind, _)| kind)
     .then(name())
     .map(|(kind, name)| NeuronStatementKind::Mechanism { kind, name });
 
@@ -231,16 +237,23 @@ fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, E
             })
         });
 
-    let list = choice((
-        token(TokenKind::KwNonspecificCurrent).to(NameListKind::NonspecificCurrent),
-        token(TokenKind::KwElectrodeCurrent).to(NameListKind::ElectrodeCurrent),
-        token(TokenKind::KwRange).to(NameListKind::Range),
-        token(TokenKind::KwGlobal).to(NameListKind::Global),
-        token(TokenKind::KwPointer).to(NameListKind::Pointer),
-        token(TokenKind::KwBbcorePointer).to(NameListKind::BbcorePointer),
-        token(TokenKind::KwExternal).to(NameListKind::External),
-        token(TokenKind::KwRandom).to(NameListKind::Random),
-    ))
+    let list = token_among(&[
+        (
+            TokenKind::KwNonspecificCurrent,
+            NameListKind::NonspecificCurrent,
+        ),
+        (
+            TokenKind::KwElectrodeCurrent,
+            NameListKind::ElectrodeCurrent,
+        ),
+        (TokenKind::KwRange, NameListKind::Range),
+        (TokenKind::KwGlobal, NameListKind::Global),
+        (TokenKind::KwPointer, NameListKind::Pointer),
+        (TokenKind::KwBbcorePointer, NameListKind::BbcorePointer),
+        (TokenKind::KwExternal, NameListKind::External),
+        (TokenKind::KwRandom, NameListKind::Random),
+    ])
+    .map(|(list, _)| list)
     .then(name_list())
     .map(|(list, names)| NeuronStatementKind::NameList { list, names });
 

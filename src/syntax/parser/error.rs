@@ -101,6 +101,7 @@ const _: () = assert!(
 );
 
 impl SyntaxError {
+    #[inline]
     fn new(span: ParserSpan, found: Option<TokenKind>) -> SyntaxError {
         SyntaxError {
             span,
@@ -111,6 +112,11 @@ impl SyntaxError {
         }
     }
 
+    /// An error where `found` was seen and nothing is expected yet: [`SyntaxError::add`] adds to it.
+    pub(crate) fn expecting_none(found: Option<TokenKind>, span: ParserSpan) -> SyntaxError {
+        SyntaxError::new(span, found)
+    }
+
     /// An expression nested deeper than [`crate::syntax::MAXIMUM_NESTING`] operators.
     pub(crate) fn nesting_too_deep(span: ParserSpan) -> SyntaxError {
         let mut error = SyntaxError::new(span, None);
@@ -119,6 +125,7 @@ impl SyntaxError {
     }
 
     /// An error expecting exactly `expected` where `found` was seen.
+    #[inline]
     pub(crate) fn expecting(
         expected: Expected,
         found: Option<TokenKind>,
@@ -142,7 +149,8 @@ impl SyntaxError {
         error
     }
 
-    fn add(&mut self, expected: Expected) {
+    #[inline]
+    pub(crate) fn add(&mut self, expected: Expected) {
         match expected {
             Expected::Token(kind) => {
                 self.expected_tokens[kind as usize / 64] |= 1u64 << (kind as usize % 64)

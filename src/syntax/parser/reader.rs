@@ -10,11 +10,13 @@ use crate::syntax::token::TokenKind;
 pub(crate) type ExpressionInput<'t, 'p> =
     chumsky::input::InputRef<'t, 'p, ParserInput<'t>, Extra<'t>>;
 
+#[inline]
 pub(crate) fn peek(input: &mut ExpressionInput<'_, '_>) -> Option<SyntaxToken> {
     input.peek()
 }
 
 /// The error for `found` (the next token, or the end of the input) where one of `expected` should be.
+#[cold]
 pub(crate) fn unexpected(
     input: &mut ExpressionInput<'_, '_>,
     expected: &[Expected],
@@ -31,6 +33,7 @@ pub(crate) fn unexpected(
 }
 
 /// Consumes a token of `kind`, or fails expecting it.
+#[inline]
 pub(crate) fn expect(
     input: &mut ExpressionInput<'_, '_>,
     kind: TokenKind,
@@ -39,6 +42,7 @@ pub(crate) fn expect(
 }
 
 /// Consumes the `kind` that closes a bracket after an operand; the error also says an operator could come.
+#[inline]
 pub(crate) fn expect_after_operand(
     input: &mut ExpressionInput<'_, '_>,
     kind: TokenKind,
@@ -47,6 +51,7 @@ pub(crate) fn expect_after_operand(
 }
 
 /// Consumes a token of `kind`; the error names `also_possible` too (tokens that could have continued instead).
+#[inline]
 fn expect_or_name(
     input: &mut ExpressionInput<'_, '_>,
     kind: TokenKind,
@@ -57,18 +62,29 @@ fn expect_or_name(
             input.next();
             Ok(token.span)
         }
-        found => {
-            let expected: Vec<Expected> = also_possible
-                .iter()
-                .chain([&kind])
-                .map(|&kind| Expected::Token(kind))
-                .collect();
-            Err(unexpected(input, &expected, found))
-        }
+        found => Err(expected_instead(input, kind, also_possible, found)),
     }
 }
 
+/// The error of [`expect_or_name`], out of line: the expected path stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn expected_instead(
+    input: &mut ExpressionInput<'_, '_>,
+    kind: TokenKind,
+    also_possible: &[TokenKind],
+    found: Option<SyntaxToken>,
+) -> SyntaxError {
+    let expected: Vec<Expected> = also_possible
+        .iter()
+        .chain([&kind])
+        .map(|&kind| Expected::Token(kind))
+        .collect();
+    unexpected(input, &expected, found)
+}
+
 /// Consumes a token of `kind` if it is next.
+#[inline]
 pub(crate) fn accept(input: &mut ExpressionInput<'_, '_>, kind: TokenKind) -> Option<Span> {
     match peek(input) {
         Some(token) if token.kind == kind => {

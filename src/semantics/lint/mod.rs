@@ -253,15 +253,15 @@ impl Rule {
     }
 }
 
-/// Every rule, by code.
+/// Every rule, in the order of their codes: Arbor, both, NEURON, warnings.
 pub static RULES: &[&Rule] = &[
     &builtin_declared_in_assigned::RULE,
     &ion_variable_declared_in_assigned::RULE,
     &nonspecific_current_declared_in_assigned::RULE,
     &missing_breakpoint::RULE,
     &range_undeclared::RULE,
-    &undefined_name::RULE,
     &net_receive_arguments::RULE,
+    &undefined_name::RULE,
     &function_result_not_set::RULE,
     &recursive_function::RULE,
     &external_in_function::RULE,

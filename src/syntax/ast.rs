@@ -273,11 +273,12 @@ pub enum StatementKind {
         condition: Expression,
         body: Block,
     },
+    /// The bounds are boxed, as in TABLE: both statements are rare, and boxing keeps every [`Statement`] small.
     From {
         variable: Name,
-        from: Expression,
-        to: Expression,
-        by: Option<Expression>,
+        from: Box<Expression>,
+        to: Box<Expression>,
+        by: Option<Box<Expression>>,
         body: Block,
     },
     Solve {
@@ -289,9 +290,9 @@ pub enum StatementKind {
     Table {
         names: Vec<Name>,
         depend: Vec<Name>,
-        from: Expression,
-        to: Expression,
-        with: Expression,
+        from: Box<Expression>,
+        to: Box<Expression>,
+        with: Box<Expression>,
     },
     Protect(Box<Statement>),
     MutexLock,

@@ -95,7 +95,7 @@ pub fn for_each_expression_of<'a>(statement: &'a Statement, visit: &mut dyn FnMu
         StatementKind::From { from, to, by, .. } => {
             visit(from);
             visit(to);
-            by.iter().for_each(visit);
+            by.iter().for_each(|by| visit(by));
         }
         StatementKind::Table { from, to, with, .. } => {
             visit(from);

@@ -1,6 +1,8 @@
 //! The parser: significant tokens in, an [`ast::File`] and syntax errors out. It never fails and never panics.
 //!
-//! Built with chumsky over a slice of [`SyntaxToken`]s. Error recovery resynchronises at statement boundaries (the
+//! Built with chumsky over a slice of [`SyntaxToken`]s: chumsky reads the slice directly (a token is one index
+//! step, with no per-token mapping), and only turns index spans into byte spans ([`TokenSpans`]) when a parser asks
+//! for a span. Error recovery resynchronises at statement boundaries (the
 //! first token of a line, or a closing `}`) and at top-level blocks, so every error in a file is reported, not only
 //! the first. The submodules follow the grammar: [`expressions`], [`statements`], [`blocks`] (top-level items),
 //! and [`recovery`] (how to skip bad input).
@@ -12,7 +14,7 @@ mod reader;
 mod recovery;
 mod statements;
 
-use chumsky::input::{Input, MappedInput};
+use chumsky::input::{Input, MappedSpan};
 use chumsky::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -33,8 +35,9 @@ pub(crate) struct SyntaxToken {
 }
 
 pub(crate) type ParserSpan = SimpleSpan<usize>;
-type TokenSlice<'t> = &'t [(SyntaxToken, ParserSpan)];
-pub(crate) type ParserInput<'t> = MappedInput<'t, SyntaxToken, ParserSpan, TokenSlice<'t>>;
+/// How chumsky's spans of token indices become byte spans: see [`TokenSpans::byte_span`].
+type IndexToByteSpan<'t> = &'t dyn Fn(SimpleSpan<usize>) -> ParserSpan;
+pub(crate) type ParserInput<'t> = MappedSpan<ParserSpan, &'t [SyntaxToken], IndexToByteSpan<'t>>;
 pub(crate) type Extra<'t> = extra::Err<SyntaxError>;
 
 /// Converts a parser span (byte offsets) into a project span.
@@ -48,8 +51,27 @@ pub(crate) fn to_span(span: ParserSpan) -> Span {
     }
 }
 
-fn split_token(token: &(SyntaxToken, ParserSpan)) -> (&SyntaxToken, &ParserSpan) {
-    (&token.0, &token.1)
+/// The significant tokens with the length of the source: turns a span of token indices into a span of bytes.
+struct TokenSpans<'t> {
+    tokens: &'t [SyntaxToken],
+    source_length: usize,
+}
+
+impl TokenSpans<'_> {
+    /// The bytes of the tokens `start..end`: from the start of the first to the end of the token before `end`.
+    /// Nothing consumed between two tokens gives `end < start` (see [`to_span`]); at the very start (`end` is 0)
+    /// the end is the end of the input, and from the end of the input the span is empty there. These are the spans
+    /// chumsky's mapped token input (`(token, span)` pairs) gave, so diagnostics do not depend on the input type.
+    fn byte_span(&self, indices: SimpleSpan<usize>) -> ParserSpan {
+        let Some(first) = self.tokens.get(indices.start) else {
+            return ParserSpan::from(self.source_length..self.source_length);
+        };
+        let end = match indices.end.checked_sub(1) {
+            Some(last) => self.tokens[last].span.end as usize,
+            None => self.source_length,
+        };
+        ParserSpan::from(first.span.start as usize..end)
+    }
 }
 
 /// Parses the tokens of one file (all of them, trivia included) into a syntax tree and the syntax errors found.
@@ -61,19 +83,21 @@ pub(crate) fn parse_tokens(
 ) -> (ast::File, Vec<SyntaxError>, Vec<Diagnostic>) {
     let (mut significant, deepest) = significant_tokens(tokens);
     let nesting_errors = limit_nesting(&mut significant, deepest);
-    let end_of_input = ParserSpan::from(source_length..source_length);
-    let split: fn(&(SyntaxToken, ParserSpan)) -> (&SyntaxToken, &ParserSpan) = split_token;
-    let input = significant.as_slice().map(end_of_input, split);
+    let spans = TokenSpans {
+        tokens: &significant,
+        source_length,
+    };
+    let byte_span = |indices| spans.byte_span(indices);
+    let input = significant
+        .as_slice()
+        .map_span(&byte_span as IndexToByteSpan);
     let (file, errors) = blocks::file_parser().parse(input).into_output_errors();
     (file.unwrap_or_default(), errors, nesting_errors)
 }
 
 /// Cuts every region nested deeper than [`MAXIMUM_NESTING`] out of the token list, so the recursive parser stays
 /// shallow whatever the input, and reports each region once.
-fn limit_nesting(
-    significant: &mut Vec<(SyntaxToken, ParserSpan)>,
-    deepest: usize,
-) -> Vec<Diagnostic> {
+fn limit_nesting(significant: &mut Vec<SyntaxToken>, deepest: usize) -> Vec<Diagnostic> {
     if deepest <= MAXIMUM_NESTING {
         return Vec::new();
     }
@@ -82,7 +106,8 @@ fn limit_nesting(
     let mut kept = Vec::with_capacity(significant.len());
     let mut index = 0;
     while index < significant.len() {
-        let (token, span) = significant[index];
+        let token = significant[index];
+        let span = token.span;
         match token.kind {
             TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace
                 if depth == MAXIMUM_NESTING =>
@@ -91,7 +116,7 @@ fn limit_nesting(
                 let mut inner_depth = 0usize;
                 let mut end = index;
                 while end < significant.len() {
-                    match significant[end].0.kind {
+                    match significant[end].kind {
                         TokenKind::LeftParen | TokenKind::LeftBracket | TokenKind::LeftBrace => {
                             inner_depth += 1
                         }
@@ -106,28 +131,25 @@ fn limit_nesting(
                     end += 1;
                 }
                 let last = end.min(significant.len() - 1);
-                let region = ParserSpan::from(span.start..significant[last].1.end);
+                let region = span.cover(significant[last].span);
                 diagnostics.push(Diagnostic::error(
                     Code::NestingTooDeep,
                     format!("nesting deeper than {MAXIMUM_NESTING} levels"),
-                    Span::new(span.start, span.end),
+                    span,
                     "this opens a region nested too deeply to be read",
                 )
                 .with_note("nocmodl and modcc cannot compile such a file either; the region was skipped"));
                 if token.kind == TokenKind::LeftBrace {
-                    kept.push((token, ParserSpan::from(span.start..span.end)));
+                    kept.push(token);
                     if end < significant.len() {
                         kept.push(significant[end]);
                     }
                 } else {
-                    kept.push((
-                        SyntaxToken {
-                            kind: TokenKind::Number,
-                            first_on_line: token.first_on_line,
-                            span: Span::new(region.start, region.end),
-                        },
-                        region,
-                    ));
+                    kept.push(SyntaxToken {
+                        kind: TokenKind::Number,
+                        first_on_line: token.first_on_line,
+                        span: region,
+                    });
                 }
                 index = end + 1;
                 continue;
@@ -138,7 +160,7 @@ fn limit_nesting(
             }
             _ => {}
         }
-        kept.push((token, span));
+        kept.push(token);
         index += 1;
     }
     *significant = kept;
@@ -146,7 +168,7 @@ fn limit_nesting(
 }
 
 /// The tokens the parser sees, and the deepest nesting of brackets among them.
-fn significant_tokens(tokens: &[Token]) -> (Vec<(SyntaxToken, ParserSpan)>, usize) {
+fn significant_tokens(tokens: &[Token]) -> (Vec<SyntaxToken>, usize) {
     let mut significant = Vec::with_capacity(tokens.len() * 2 / 3 + 1);
     let mut at_line_start = true;
     let (mut depth, mut deepest) = (0usize, 0usize);
@@ -172,14 +194,11 @@ fn significant_tokens(tokens: &[Token]) -> (Vec<(SyntaxToken, ParserSpan)>, usiz
                     }
                     kind => kind,
                 };
-                significant.push((
-                    SyntaxToken {
-                        kind,
-                        first_on_line: at_line_start,
-                        span: token.span,
-                    },
-                    ParserSpan::from(token.span.range()),
-                ));
+                significant.push(SyntaxToken {
+                    kind,
+                    first_on_line: at_line_start,
+                    span: token.span,
+                });
                 at_line_start = false;
             }
         }

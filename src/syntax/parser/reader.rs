@@ -75,12 +75,11 @@ fn expected_instead(
     also_possible: &[TokenKind],
     found: Option<SyntaxToken>,
 ) -> SyntaxError {
-    let expected: Vec<Expected> = also_possible
-        .iter()
-        .chain([&kind])
-        .map(|&kind| Expected::Token(kind))
-        .collect();
-    unexpected(input, &expected, found)
+    let mut error = unexpected(input, &[Expected::Token(kind)], found);
+    for &possible in also_possible {
+        error.add(Expected::Token(possible));
+    }
+    error
 }
 
 /// Consumes a token of `kind` if it is next.

@@ -414,11 +414,11 @@ fn from_statement(input: &mut Input<'_, '_>) -> Result<StatementKind, SyntaxErro
     expect(input, TokenKind::KwFrom)?;
     let variable = name(input)?;
     expect(input, TokenKind::Assign)?;
-    let from = expression(input, 0)?;
+    let from = Box::new(expression(input, 0)?);
     expect(input, TokenKind::KwTo)?;
-    let to = expression(input, 0)?;
+    let to = Box::new(expression(input, 0)?);
     let by = match accept(input, TokenKind::KwBy) {
-        Some(_) => Some(expression(input, 0)?),
+        Some(_) => Some(Box::new(expression(input, 0)?)),
         None => None,
     };
     let body = block(input)?;
@@ -461,11 +461,11 @@ fn table_statement(input: &mut Input<'_, '_>) -> Result<StatementKind, SyntaxErr
         None => Vec::new(),
     };
     expect(input, TokenKind::KwFrom)?;
-    let from = expression(input, 0)?;
+    let from = Box::new(expression(input, 0)?);
     expect(input, TokenKind::KwTo)?;
-    let to = expression(input, 0)?;
+    let to = Box::new(expression(input, 0)?);
     expect(input, TokenKind::KwWith)?;
-    let with = expression(input, 0)?;
+    let with = Box::new(expression(input, 0)?);
     Ok(StatementKind::Table {
         names,
         depend,

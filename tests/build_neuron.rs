@@ -285,6 +285,27 @@ fn a_cpp_error_inside_verbatim_is_shown_on_the_mod_line() {
     );
 }
 
+/// g++ can only point into nocmodl's C++ for an undeclared name; lint's N111 finds it in the mod file.
+#[test]
+fn an_undeclared_name_in_generated_code_is_shown_where_lint_finds_it() {
+    let workspace = Workspace::new();
+    let source = "NEURON {\n    SUFFIX undeclared\n    NONSPECIFIC_CURRENT i\n}\nASSIGNED { i (mA/cm2) v (mV) }\nBREAKPOINT {\n    i = 0.001*(v - erev)\n}\n";
+    workspace.write("undeclared.mod", source);
+    let (status, report) = workspace.build(&[]);
+    assert_eq!(status, 1, "{report:#}");
+    let diagnostic = &report["mechanisms"][0]["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "E103", "{diagnostic:#}");
+    assert!(
+        diagnostic["message"].as_str().unwrap().contains("erev"),
+        "{diagnostic:#}"
+    );
+    assert_eq!(
+        (&diagnostic["line"], &diagnostic["column"]),
+        (&Value::from(7), &Value::from(20)),
+        "{diagnostic:#}"
+    );
+}
+
 #[test]
 fn a_missing_neuron_is_named_with_every_place_looked_at() {
     let workspace = Workspace::new();

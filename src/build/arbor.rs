@@ -127,6 +127,7 @@ pub fn build_arbor_catalogue(
             &result.run.output,
             &GeneratedLineMap::new(&[], &result.file.generated),
             &result.file.cpp_path,
+            &[],
         )
     });
 

@@ -119,12 +119,19 @@ pub fn build_neuron_library(
             .map(|(line, content)| (*line, content.as_str()))
             .collect();
         let map = GeneratedLineMap::new(&blocks, &result.file.generated);
+        // Lint's N109/N111 say where an undeclared name is, which g++ can only show in the generated C++.
+        let predicted: Vec<Diagnostic> =
+            crate::semantics::lint::lint(&mechanism.source, Dialect::Neuron)
+                .into_iter()
+                .filter(|finding| matches!(finding.code.as_str(), "N109" | "N111"))
+                .collect();
         diagnostics_from_compiler(
             "nocmodl",
             &mechanism.source,
             &result.run.output,
             &map,
             &result.file.cpp_path,
+            &predicted,
         )
     });
 

@@ -32,14 +32,16 @@ pub fn diagnostics_from_nocmodl(source: &[u8], output: &str, ran: bool) -> Vec<D
     diagnostics
 }
 
-/// The C++ compiler's errors, on the mod file where the line came from VERBATIM code, else on the file as a whole
-/// with the generated file's position in a note.
+/// The C++ compiler's errors, on the mod file where the line came from VERBATIM code. An undeclared name in
+/// generated code goes where `predicted` (lint's findings for the file, e.g. N111 "`x` is used but not declared")
+/// names it; anything else goes on the file as a whole, with the generated file's position in a note.
 pub fn diagnostics_from_compiler(
     translator: &str,
     source: &[u8],
     output: &str,
     map: &GeneratedLineMap,
     cpp_path: &Path,
+    predicted: &[Diagnostic],
 ) -> Vec<Diagnostic> {
     let cpp_name = cpp_path
         .file_name()
@@ -71,6 +73,22 @@ pub fn diagnostics_from_compiler(
         };
         let mut diagnostic =
             diagnostic_at(source, &located, Code::CompilationFailed, "C++ compiler");
+        let prediction = if mod_line.is_none() {
+            undeclared_name_in(&message.message).and_then(|name| {
+                let quoted = format!("`{name}`");
+                predicted
+                    .iter()
+                    .find(|finding| finding.message.contains(&quoted))
+            })
+        } else {
+            None
+        };
+        if let Some(finding) = prediction {
+            diagnostic.primary.span = finding.primary.span;
+            diagnostic.primary.message =
+                format!("lint {}: {}", finding.code.as_str(), finding.message);
+            diagnostic.help = finding.help.clone();
+        }
         if mod_line.is_none() {
             let position = match (&message.file, message.line) {
                 (Some(file), Some(line)) => format!("{file}:{line}"),
@@ -95,6 +113,17 @@ pub fn diagnostics_from_compiler(
         );
     }
     diagnostics
+}
+
+/// The name in g++'s "‘x’ was not declared in this scope" (with typographic or plain quotes).
+fn undeclared_name_in(message: &str) -> Option<&str> {
+    let before = message.find(" was not declared in this scope")?;
+    let quoted = &message[..before];
+    let name = quoted
+        .trim_end_matches(['\u{2019}', '\''])
+        .rsplit(['\u{2018}', '\''])
+        .next()?;
+    (!name.is_empty()).then_some(name)
 }
 
 /// A diagnostic at a tool's line and column (1-based; the column in characters), or at the file's start.
@@ -167,6 +196,22 @@ pub fn span_at(source: &[u8], line: u32, column: Option<u32>) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_undeclared_name_is_placed_where_lint_found_it() {
+        assert_eq!(
+            super::undeclared_name_in("\u{2018}erev\u{2019} was not declared in this scope"),
+            Some("erev")
+        );
+        assert_eq!(
+            super::undeclared_name_in("'ena' was not declared in this scope; did you mean 'ina'?"),
+            Some("ena")
+        );
+        assert_eq!(
+            super::undeclared_name_in("expected ';' before '}' token"),
+            None
+        );
+    }
 
     #[test]
     fn spans_land_on_the_named_line_and_column() {

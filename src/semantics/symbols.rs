@@ -366,7 +366,7 @@ impl SymbolTable {
                 _ => {}
             }
         }
-        let neuron_statements: [(&[Name], SymbolKind); 9] = [
+        let neuron_statements: [(&[Name], SymbolKind); 8] = [
             (&facts.pointers, SymbolKind::Pointer),
             (&facts.bbcore_pointers, SymbolKind::BbcorePointer),
             (&facts.randoms, SymbolKind::Random),
@@ -375,7 +375,6 @@ impl SymbolTable {
             (&facts.electrode_currents, SymbolKind::ElectrodeCurrent),
             (&facts.ranges, SymbolKind::Range),
             (&facts.globals, SymbolKind::Global),
-            (&[], SymbolKind::IonVariable),
         ];
         for (names, kind) in neuron_statements {
             for name in names {

@@ -3,11 +3,14 @@
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantics::symbols::SymbolKind;
+#[cfg(doc)]
+use crate::semantics::symbols::MODCC_VARIABLES;
 use crate::syntax::ast::{CallableKind, ItemKind};
 use crate::syntax::Dialect;
 
-/// What modcc 0.12.2 calls "an external quantity", checked one by one (`dt` is allowed; `t` does not exist).
-const MODCC_EXTERNAL_QUANTITIES: &[&str] = &["v", "celsius", "diam", "area", "v_peer"];
+/// The one builtin variable of modcc that a FUNCTION or PROCEDURE may read: the others ([`MODCC_VARIABLES`]) are
+/// what modcc 0.12.2 calls "an external quantity" (checked one by one).
+const MODCC_VARIABLE_ALLOWED_IN_FUNCTIONS: &str = "dt";
 
 pub static RULE: Rule = Rule {
     code: "A110",
@@ -47,7 +50,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             context.symbols.symbol_of(name_use).is_some_and(|symbol| {
                 symbol.kind == SymbolKind::IonVariable
                     || (symbol.kind == SymbolKind::BuiltinVariable
-                        && MODCC_EXTERNAL_QUANTITIES.contains(&symbol.name.as_str()))
+                        && symbol.name != MODCC_VARIABLE_ALLOWED_IN_FUNCTIONS)
             })
         })
         .map(|name_use| {

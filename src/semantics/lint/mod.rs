@@ -181,6 +181,20 @@ impl LintContext<'_> {
             .collect()
     }
 
+    /// Whether `word` is written in any VERBATIM block of the file (C code there may declare or use it).
+    pub fn mentioned_in_verbatim(&self, word: &[u8]) -> bool {
+        self.parse
+            .tokens
+            .iter()
+            .filter(|token| {
+                matches!(
+                    token.kind,
+                    TokenKind::Verbatim | TokenKind::UnterminatedVerbatim
+                )
+            })
+            .any(|token| contains_word(token.span.slice(self.source), word))
+    }
+
     /// The bytes of every variable named in a USEION statement's READ or WRITE list.
     pub fn ion_variables(&self) -> Vec<&[u8]> {
         self.facts
@@ -190,6 +204,16 @@ impl LintContext<'_> {
             .map(|name| name.span.slice(self.source))
             .collect()
     }
+}
+
+/// Whether `word` occurs in `text` between non-identifier bytes.
+pub fn contains_word(text: &[u8], word: &[u8]) -> bool {
+    let is_identifier = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    memchr::memmem::find_iter(text, word).any(|start| {
+        let before = start.checked_sub(1).map(|index| text[index]);
+        let after = text.get(start + word.len()).copied();
+        !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier)
+    })
 }
 
 /// The edit that deletes `declaration`: its whole line when nothing else is on it, otherwise the declaration and

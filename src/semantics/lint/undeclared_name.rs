@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantics::symbols::SymbolKind;
-use crate::syntax::token::TokenKind;
 use crate::syntax::Dialect;
 
 pub static RULE: Rule = Rule {
@@ -47,7 +46,6 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     if !context.symbols.complete {
         return Vec::new();
     }
-    let in_verbatim = names_in_verbatim(context);
     let mut reported = HashSet::new();
     let mut findings = Vec::new();
     for name_use in &context.symbols.uses {
@@ -55,7 +53,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         // Found, with storage; or a USEION variable, whose missing declaration is N109's.
         if symbol.is_some_and(|symbol| {
             symbol.kind.declares_storage() || symbol.kind == SymbolKind::IonVariable
-        }) || in_verbatim.contains(&name_use.text)
+        }) || context.mentioned_in_verbatim(name_use.text.as_bytes())
             || !reported.insert(name_use.text.clone())
         {
             continue;
@@ -94,24 +92,6 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         );
     }
     findings
-}
-
-/// The identifiers written inside the file's VERBATIM blocks (C code can declare what the NMODL code uses).
-fn names_in_verbatim(context: &LintContext<'_>) -> HashSet<String> {
-    context
-        .parse
-        .tokens
-        .iter()
-        .filter(|token| token.kind == TokenKind::Verbatim)
-        .flat_map(|token| {
-            context
-                .text(token.span)
-                .split(|character: char| !(character.is_ascii_alphanumeric() || character == '_'))
-                .filter(|word| !word.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             let text = context.text(declaration.name.span);
             let used = occurrences.get(name).copied().unwrap_or(0) > 1
                 || SIMULATOR_VARIABLES.contains(&text.as_ref())
-                || verbatim.iter().any(|code| contains_word(code, name));
+                || verbatim.iter().any(|code| super::contains_word(code, name));
             (!used).then(|| {
                 let kind = if block == DeclarationBlock::Parameter {
                     "PARAMETER"
@@ -86,19 +86,9 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Whether `word` occurs in `text` between non-identifier bytes.
-fn contains_word(text: &[u8], word: &[u8]) -> bool {
-    let is_identifier = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
-    memchr::memmem::find_iter(text, word).any(|start| {
-        let before = start.checked_sub(1).map(|index| text[index]);
-        let after = text.get(start + word.len()).copied();
-        !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier)
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use super::contains_word;
+    use crate::semantics::lint::contains_word;
     use crate::semantics::lint::lint;
     use crate::syntax::Dialect;
 

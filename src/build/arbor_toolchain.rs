@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 use super::exec::Executor;
 use super::store::{KeyBuilder, Store, StoreKey};
 use super::toolchain::{
-    choose_compiler, compiler_identity, file_stamp, find_on_path, prefixes_of_program_in,
-    read_text, site_package_folders, Compiler, DiscoveryEnvironment, ToolchainError,
+    add_virtual_environment_candidates, choose_compiler, compiler_identity, file_stamp,
+    find_on_path, prefixes_of_program_in, read_text, Compiler, DiscoveryEnvironment,
+    ToolchainError,
 };
 
 /// CMake's `CMAKE_CXX_FLAGS_RELEASE` default, which `arbor-build-catalogue`'s project uses (build type `release`).
@@ -230,24 +231,13 @@ fn find_arbor_prefix(
     if let Some(prefix) = explicit {
         candidates.push((prefix.to_path_buf(), "--arbor-prefix".to_string()));
     }
-    match &environment.virtual_env {
-        Some(folder) => {
-            let found = site_package_folders(folder, "arbor");
-            if found.is_empty() {
-                places.push(format!(
-                    "  the virtual environment {}: no arbor package in lib/python*/site-packages",
-                    folder.display()
-                ));
-            }
-            for prefix in found {
-                candidates.push((
-                    prefix,
-                    format!("the virtual environment {}", folder.display()),
-                ));
-            }
-        }
-        None => places.push("  VIRTUAL_ENV: no virtual environment is active".to_string()),
-    }
+    add_virtual_environment_candidates(
+        environment.virtual_env.as_deref(),
+        "arbor",
+        "arbor",
+        &mut candidates,
+        &mut places,
+    );
     match find_on_path("modcc", environment.path.as_deref()) {
         Some(modcc) => {
             for prefix in prefixes_of_program_in(&modcc, "arbor") {

@@ -268,24 +268,13 @@ fn find_neuron_prefix(
         Some(home) => candidates.push((home.clone(), "NRNHOME".to_string())),
         None => places.push("  NRNHOME: not set".to_string()),
     }
-    match &environment.virtual_env {
-        Some(environment_folder) => {
-            let found = wheel_data_folders(environment_folder);
-            if found.is_empty() {
-                places.push(format!(
-                    "  the virtual environment {}: no neuron package in lib/python*/site-packages",
-                    environment_folder.display()
-                ));
-            }
-            for folder in found {
-                candidates.push((
-                    folder,
-                    format!("the virtual environment {}", environment_folder.display()),
-                ));
-            }
-        }
-        None => places.push("  VIRTUAL_ENV: no virtual environment is active".to_string()),
-    }
+    add_virtual_environment_candidates(
+        environment.virtual_env.as_deref(),
+        "neuron",
+        "neuron/.data",
+        &mut candidates,
+        &mut places,
+    );
     for program in ["nrnivmodl", "nocmodl"] {
         match find_on_path(program, environment.path.as_deref()) {
             Some(found) => {
@@ -319,8 +308,32 @@ fn find_neuron_prefix(
 }
 
 /// `lib/python*/site-packages/neuron/.data` (and `dist-packages`) under an environment or install prefix.
-fn wheel_data_folders(environment_folder: &Path) -> Vec<PathBuf> {
-    site_package_folders(environment_folder, "neuron/.data")
+/// Adds to `candidates` the folders `relative` (e.g. `neuron/.data`) under the site-packages of the active virtual
+/// environment, or says in `places` why there are none (no environment, or no `package` in it).
+pub(crate) fn add_virtual_environment_candidates(
+    virtual_environment: Option<&Path>,
+    package: &str,
+    relative: &str,
+    candidates: &mut Vec<(PathBuf, String)>,
+    places: &mut Vec<String>,
+) {
+    let Some(environment_folder) = virtual_environment else {
+        places.push("  VIRTUAL_ENV: no virtual environment is active".to_string());
+        return;
+    };
+    let found = site_package_folders(environment_folder, relative);
+    if found.is_empty() {
+        places.push(format!(
+            "  the virtual environment {}: no {package} package in lib/python*/site-packages",
+            environment_folder.display()
+        ));
+    }
+    for folder in found {
+        candidates.push((
+            folder,
+            format!("the virtual environment {}", environment_folder.display()),
+        ));
+    }
 }
 
 /// `lib/python*/{site,dist}-packages/<relative>` folders that exist under an environment or install prefix.

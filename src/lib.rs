@@ -4,10 +4,12 @@
 //! [`syntax`] (lexer, parser, AST), [`semantics`] (mechanism facts), [`identity`] (names, renaming, hashes,
 //! lowering) — all pure — and the front end in [`cli`], the only layer that reads files.
 
+pub mod atomic_write;
 pub mod build;
 pub mod cli;
 pub mod diagnostics;
 pub mod identity;
+pub mod packages;
 pub mod semantics;
 pub mod span;
 pub mod syntax;

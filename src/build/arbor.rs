@@ -52,6 +52,9 @@ pub struct ArborBuildRequest {
     pub output_folder: PathBuf,
     /// Link the mechanisms that built even when others failed.
     pub keep_going: bool,
+    /// Inputs the caller could not hand over (a package that cannot be read, a mod that cannot be renamed): the
+    /// library is then not changed, unless `keep_going`.
+    pub other_failures: bool,
     pub use_precompiled_header: bool,
 }
 
@@ -133,6 +136,7 @@ pub fn build_arbor_catalogue(
 
     let step = LinkStep {
         keep_going: request.keep_going,
+        other_failures: request.other_failures,
         library: &library,
         manifest_path: &manifest_path,
         link_key: &link_key,

@@ -26,8 +26,10 @@ pub enum ToolKind {
     Precompile,
     /// A library or executable linked.
     Link,
-    /// A question asked of a tool (its version).
+    /// A question asked of a tool (its version) or of a Python interpreter (its `sys.path`).
     Query,
+    /// A built library loaded and its mechanisms tried (`glia compile`'s load test).
+    Test,
 }
 
 /// How many processes of each kind a build started.
@@ -38,6 +40,7 @@ pub struct ProcessCounts {
     pub precompile: usize,
     pub link: usize,
     pub query: usize,
+    pub test: usize,
 }
 
 /// One program to run: the program, its arguments, where, and extra environment variables.
@@ -290,6 +293,7 @@ impl Executor {
             ToolKind::Precompile => counts.precompile += 1,
             ToolKind::Link => counts.link += 1,
             ToolKind::Query => counts.query += 1,
+            ToolKind::Test => counts.test += 1,
         }
     }
 }

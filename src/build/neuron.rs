@@ -51,6 +51,9 @@ pub struct NeuronBuildRequest {
     pub link_special: bool,
     /// Link the mechanisms that built even when others failed.
     pub keep_going: bool,
+    /// Inputs the caller could not hand over (a package that cannot be read, a mod that cannot be renamed): the
+    /// library is then not changed, unless `keep_going`.
+    pub other_failures: bool,
     pub use_precompiled_header: bool,
 }
 
@@ -137,6 +140,7 @@ pub fn build_neuron_library(
 
     let step = LinkStep {
         keep_going: request.keep_going,
+        other_failures: request.other_failures,
         library: &library,
         manifest_path: &manifest_path,
         link_key: &link_key,
@@ -170,11 +174,14 @@ pub fn build_neuron_library(
 /// Reads, parses and keys one mod file. Problems that make a build pointless (unreadable, bad name, missing
 /// INCLUDE) mark it failed with a diagnostic.
 fn prepare_mechanism(input: ModInput, toolchain: &NeuronToolchain) -> Mechanism {
-    let stem = input
-        .path
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = match &input.replacement {
+        Some(replacement) => replacement.stem.clone(),
+        None => input
+            .path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
     let mut mechanism = Mechanism::new(input, stem).read();
     if mechanism.has_failed() {
         return mechanism;
@@ -308,27 +315,40 @@ fn translate_all(
     work: &Path,
     progress: &Progress,
 ) -> Vec<Translated> {
-    let jobs: Vec<(usize, PathBuf, String, String)> = to_build
+    let jobs: Vec<(usize, ModInput, String)> = to_build
         .iter()
         .map(|&index| {
             let mechanism = &mechanisms[index];
-            (
-                index,
-                mechanism.input.path.clone(),
-                mechanism.stem.clone(),
-                mechanism.input.display.clone(),
-            )
+            (index, mechanism.input.clone(), mechanism.stem.clone())
         })
         .collect();
-    let results = executor.parallel_map(jobs, |(index, path, stem, display)| {
-        let folder = folder_of(&path);
-        let file_name = path
-            .file_name()
-            .map(|name| name.to_os_string())
-            .unwrap_or_default();
+    let results = executor.parallel_map(jobs, |(index, input, stem)| {
+        let folder = folder_of(&input.path);
+        let display = input.display;
+        // nocmodl reads a replacement from the work folder, run in the file's folder, where it finds INCLUDEs.
+        let translated_file = match input.replacement {
+            Some(replacement) => {
+                let copy = work.join(format!("{stem}.mod"));
+                if let Err(error) = std::fs::write(&copy, &replacement.contents) {
+                    let run = super::exec::ToolRun {
+                        command_line: String::new(),
+                        success: false,
+                        output: format!("cannot write {}: {error}", copy.display()),
+                        duration: std::time::Duration::ZERO,
+                    };
+                    return (index, run, work.join(format!("{stem}.cpp")), None);
+                }
+                absolute(&copy).into_os_string()
+            }
+            None => input
+                .path
+                .file_name()
+                .map(|name| name.to_os_string())
+                .unwrap_or_default(),
+        };
         let run = executor.run(
             &ToolCommand::new(ToolKind::Translate, &toolchain.nocmodl)
-                .argument(file_name)
+                .argument(translated_file)
                 .argument("-o")
                 .argument(work.as_os_str())
                 .current_directory(folder)

@@ -10,9 +10,30 @@ use crate::diagnostics::Diagnostic;
 /// A mod file to build.
 #[derive(Clone, Debug)]
 pub struct ModInput {
+    /// The file. Its folder is where INCLUDEs and VERBATIM code's headers are found, also for a replacement.
     pub path: PathBuf,
     /// The path as the user gave it (messages, NEURON's registration banner).
     pub display: String,
+    /// Text built instead of the file's (a renamed copy made by `glia compile`), never written beside it.
+    pub replacement: Option<Replacement>,
+}
+
+/// A mod file's text as the build should see it, and the file name (without `.mod`) it is translated under.
+#[derive(Clone, Debug)]
+pub struct Replacement {
+    pub stem: String,
+    pub contents: Vec<u8>,
+}
+
+impl ModInput {
+    /// The file `path`, built as it is.
+    pub fn file(path: PathBuf, display: String) -> ModInput {
+        ModInput {
+            path,
+            display,
+            replacement: None,
+        }
+    }
 }
 
 /// What happened to one mechanism.

@@ -60,8 +60,12 @@ impl Mechanism {
         self
     }
 
-    /// Reads the mod file; a failed mechanism if it cannot be read.
+    /// Reads the mod file (or takes its replacement); a failed mechanism if it cannot be read.
     pub fn read(mut self) -> Mechanism {
+        if let Some(replacement) = &self.input.replacement {
+            self.source = replacement.contents.clone();
+            return self;
+        }
         match std::fs::read(&self.input.path) {
             Ok(source) => {
                 self.source = source;
@@ -249,6 +253,8 @@ pub fn compile_jobs_for(
 pub struct LinkStep<'a> {
     /// Link the mechanisms that built even when others failed.
     pub keep_going: bool,
+    /// Inputs that failed before the build (the caller's): the product is as partial as with a failed mechanism.
+    pub other_failures: bool,
     pub library: &'a Path,
     pub manifest_path: &'a Path,
     pub link_key: &'a StoreKey,
@@ -263,7 +269,7 @@ pub fn link_and_record(
     progress: &Progress,
     link: impl FnOnce(&[&Mechanism]) -> Result<(), BuildError>,
 ) -> Result<bool, BuildError> {
-    let any_failed = mechanisms.iter().any(Mechanism::has_failed);
+    let any_failed = step.other_failures || mechanisms.iter().any(Mechanism::has_failed);
     let linkable: Vec<&Mechanism> = mechanisms
         .iter()
         .filter(|mechanism| mechanism.object.is_some())

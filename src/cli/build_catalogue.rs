@@ -106,6 +106,7 @@ pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
         inputs,
         output_folder: arguments.output.clone(),
         keep_going: arguments.build.keep_going,
+        other_failures: false,
         use_precompiled_header: arguments.build.use_precompiled_header(),
     };
     let result = build_arbor_catalogue(&request, &toolchain, &store, &executor, &progress);

@@ -147,26 +147,20 @@ fn mod_inputs(paths: &[PathBuf]) -> (Vec<ModInput>, Vec<String>) {
                         } else {
                             file.display().to_string()
                         };
-                        ModInput {
-                            path: file,
-                            display,
-                        }
+                        ModInput::file(file, display)
                     }));
                 }
                 Err(error) => errors.push(format!("{}: {error}", path.display())),
             }
         } else if path.is_file() {
-            inputs.push(ModInput {
-                display: path.display().to_string(),
-                path,
-            });
+            inputs.push(ModInput::file(path.clone(), path.display().to_string()));
         } else {
             let with_extension = PathBuf::from(format!("{}.mod", path.display()));
             if with_extension.is_file() {
-                inputs.push(ModInput {
-                    display: with_extension.display().to_string(),
-                    path: with_extension,
-                });
+                inputs.push(ModInput::file(
+                    with_extension.clone(),
+                    with_extension.display().to_string(),
+                ));
             } else {
                 errors.push(format!(
                     "{}: no such mod file or folder (nor {})",
@@ -234,7 +228,8 @@ pub fn print_build_report(
     }
 }
 
-fn print_human(
+/// Prints the report's diagnostics and summary on standard error.
+pub fn print_human(
     report: &BuildReport,
     toolchain: &ToolchainSummary<'_>,
     verbose: bool,
@@ -346,7 +341,11 @@ struct JsonMechanism<'a> {
     diagnostics: Vec<json::JsonDiagnostic>,
 }
 
-fn print_json(report: &BuildReport, toolchain: &ToolchainSummary<'_>) -> std::io::Result<()> {
+/// The JSON object of a build's report (what `--format json` prints).
+pub fn build_report_json(
+    report: &BuildReport,
+    toolchain: &ToolchainSummary<'_>,
+) -> serde_json::Value {
     let mechanisms = report
         .mechanisms
         .iter()
@@ -378,6 +377,11 @@ fn print_json(report: &BuildReport, toolchain: &ToolchainSummary<'_>) -> std::io
         processes: report.counts,
         mechanisms,
     };
+    serde_json::to_value(object).unwrap_or_default()
+}
+
+fn print_json(report: &BuildReport, toolchain: &ToolchainSummary<'_>) -> std::io::Result<()> {
+    let object = build_report_json(report, toolchain);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     serde_json::to_writer_pretty(&mut out, &object).map_err(std::io::Error::from)?;

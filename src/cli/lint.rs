@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::atomic_write::write_atomically;
 use super::exit;
 use super::inputs::collect_mod_files;
 use super::lint_config::LintConfiguration;
 use super::report::{in_dialects, run_pass, DiagnosticFormat, ReportOptions};
+use crate::atomic_write::write_atomically;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantics::lint::{lint_with_includes, rule_by_code, RULES};
 use crate::span::{apply_edits, TextEdit};

@@ -1,15 +1,16 @@
 //! The `glia` command line: argument parsing and dispatch to one module per command.
 
-mod atomic_write;
 mod build_catalogue;
 mod build_common;
 mod check;
+mod compile;
 mod hash;
 pub mod inputs;
 mod inspect;
 mod lint;
 mod lint_config;
 mod nrnivmodl;
+mod package_session;
 mod rename;
 mod report;
 mod sarif;
@@ -48,6 +49,9 @@ enum Command {
     /// Build an Arbor mechanism catalogue like arbor-build-catalogue: in parallel, each mechanism cached until
     /// what the compiler sees changes.
     BuildCatalogue(build_catalogue::BuildCatalogueArguments),
+    /// Compile every NEURON asset of every installed Glia package into the environment's library, then load it into
+    /// NEURON and insert every mechanism once.
+    Compile(compile::CompileArguments),
 }
 
 /// The dialect to read files in.
@@ -97,5 +101,6 @@ pub fn run() -> ExitCode {
         Command::Hash(arguments) => hash::run(&arguments),
         Command::Nrnivmodl(arguments) => nrnivmodl::run(&arguments),
         Command::BuildCatalogue(arguments) => build_catalogue::run(&arguments),
+        Command::Compile(arguments) => compile::run(&arguments),
     }
 }

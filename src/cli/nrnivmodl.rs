@@ -114,6 +114,7 @@ pub fn run(arguments: &NrnivmodlArguments) -> ExitCode {
         output_folder: arguments.output.clone(),
         link_special: arguments.special,
         keep_going: arguments.build.keep_going,
+        other_failures: false,
         use_precompiled_header: arguments.build.use_precompiled_header(),
     };
     let result = build_neuron_library(&request, &toolchain, &store, &executor, &progress);

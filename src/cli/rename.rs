@@ -113,13 +113,13 @@ pub fn run(arguments: &RenameArguments) -> ExitCode {
 
     let write_result = match (&arguments.output, arguments.in_place) {
         (Some(output), _) => {
-            super::atomic_write::write_atomically(output, &renamed.text, &arguments.file)
+            crate::atomic_write::write_atomically(output, &renamed.text, &arguments.file)
         }
         (None, true) => {
             // Through a symbolic link, rewrite the file it points to and keep the link.
             let target =
                 fs::canonicalize(&arguments.file).unwrap_or_else(|_| arguments.file.clone());
-            super::atomic_write::write_atomically(&target, &renamed.text, &arguments.file)
+            crate::atomic_write::write_atomically(&target, &renamed.text, &arguments.file)
         }
         (None, false) => {
             let mut stdout = std::io::stdout().lock();

@@ -38,7 +38,7 @@ pub const SARIF_VERSION: &str = "2.1.0";
 pub const SOURCE_ROOT_BASE_ID: &str = "%SRCROOT%";
 
 /// The front end's codes, in the order of their descriptors at the start of `tool.driver.rules`.
-const FRONT_END_CODES: [Code; 11] = [
+const FRONT_END_CODES: [Code; 13] = [
     Code::SyntaxError,
     Code::UnterminatedComment,
     Code::UnterminatedVerbatim,
@@ -50,6 +50,8 @@ const FRONT_END_CODES: [Code; 11] = [
     Code::TranslationFailed,
     Code::CompilationFailed,
     Code::Io,
+    Code::LoadTestFailed,
+    Code::Package,
 ];
 
 /// One file whose findings go into the log: the path as given on the command line (or found in a folder given
@@ -281,6 +283,14 @@ fn front_end_name_and_description(code: Code) -> Option<(&'static str, &'static 
             "The C++ compiler refused the translated file.",
         ),
         Code::Io => ("unreadable-file", "A file that could not be read."),
+        Code::LoadTestFailed => (
+            "load-test-failed",
+            "A built mechanism that NEURON could not load or insert.",
+        ),
+        Code::Package => (
+            "package-declaration",
+            "A Glia package's declaration: an unreadable module, an invalid name, a missing file, a collision.",
+        ),
         Code::Rule(_) => return None,
     })
 }

@@ -53,6 +53,10 @@ pub enum Code {
     TranslationFailed,
     /// The C++ compiler refused the translated file.
     CompilationFailed,
+    /// A built mechanism that NEURON could not load or insert (`glia compile`'s load test).
+    LoadTestFailed,
+    /// A Glia package's declaration: an unreadable module, an invalid name, a missing file, a collision.
+    Package,
     /// A file that could not be read.
     Io,
     /// A lint rule's finding; the code is the rule's (see `glia rule --all`).
@@ -72,6 +76,8 @@ impl Code {
             Code::BuildInput => "E101",
             Code::TranslationFailed => "E102",
             Code::CompilationFailed => "E103",
+            Code::LoadTestFailed => "E104",
+            Code::Package => "E201",
             Code::Io => "E900",
             Code::Rule(code) => code,
         }
@@ -125,6 +131,19 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             fix: None,
+        }
+    }
+
+    /// [`Diagnostic::error`] with warning severity.
+    pub fn warning(
+        code: Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span, label)
         }
     }
 

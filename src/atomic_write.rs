@@ -6,11 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Writes `contents` to `target` through a temporary file in the same folder, renamed over `target` once complete.
-pub(crate) fn write_atomically(
-    target: &Path,
-    contents: &[u8],
-    input: &Path,
-) -> std::io::Result<()> {
+/// The new file gets `target`'s permissions, or else `input`'s (the file it was made from).
+pub fn write_atomically(target: &Path, contents: &[u8], input: &Path) -> std::io::Result<()> {
     let folder = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -67,4 +64,9 @@ fn fill_and_move(
     file.sync_all()?;
     drop(file);
     fs::rename(temporary_path, target)
+}
+
+/// Writes a new version of `target` (or a new file) atomically, keeping `target`'s permissions if it exists.
+pub fn replace_file(target: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomically(target, contents, target)
 }

@@ -168,6 +168,22 @@ impl Store {
             .tempdir_in(self.root.join("tmp"))
     }
 
+    /// Removes every entry of the store and the other folders glia keeps beside them (`tmp`, `environments`, …),
+    /// leaving anything else in the root alone (in case it is not a folder of glia's own). Returns the bytes freed.
+    pub fn clear(&self) -> std::io::Result<u64> {
+        let mut freed = 0;
+        for entry in fs::read_dir(&self.root)?.flatten() {
+            let path = entry.path();
+            if !path.is_dir() || !is_glia_folder(&path) {
+                continue;
+            }
+            freed += folder_size(&path);
+            fs::remove_dir_all(&path)?;
+        }
+        fs::create_dir_all(self.root.join("tmp"))?;
+        Ok(freed)
+    }
+
     fn remove_stale_work_folders(&self) {
         let Ok(entries) = fs::read_dir(self.root.join("tmp")) else {
             return;
@@ -187,9 +203,62 @@ impl Store {
     }
 }
 
+/// Whether `folder`, in a store's root, is one glia made: its work folders, the environments' products, the Python
+/// stand-in, or a kind of entries (only two-hexadecimal-digit shard folders in it).
+fn is_glia_folder(folder: &Path) -> bool {
+    let name = folder
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if matches!(name.as_str(), "tmp" | "environments") || name.starts_with("python-stand-in-") {
+        return true;
+    }
+    let Ok(entries) = fs::read_dir(folder) else {
+        return false;
+    };
+    entries.flatten().all(|entry| {
+        let shard = entry.file_name().to_string_lossy().into_owned();
+        entry.path().is_dir()
+            && shard.len() == 2
+            && shard.chars().all(|character| character.is_ascii_hexdigit())
+    })
+}
+
+fn folder_size(folder: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(metadata) if metadata.is_dir() => folder_size(&entry.path()),
+            Ok(metadata) => metadata.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clearing_removes_glia_folders_only() {
+        let root = tempfile::tempdir().unwrap();
+        let store = Store::open(root.path()).unwrap();
+        let key = KeyBuilder::new("test", 1).finish();
+        store.insert_bytes("facts", &key, "json", b"{}").unwrap();
+        fs::create_dir_all(root.path().join("environments/venv-1/neuron")).unwrap();
+        fs::create_dir_all(root.path().join("photos")).unwrap();
+        fs::write(root.path().join("photos/cat.jpg"), b"cat").unwrap();
+        fs::write(root.path().join("selections.json"), b"{}").unwrap();
+        assert!(store.clear().unwrap() >= 2);
+        assert!(store.lookup("facts", &key, "json").is_none());
+        assert!(!root.path().join("environments").exists());
+        assert!(root.path().join("photos/cat.jpg").exists());
+        assert!(root.path().join("selections.json").exists());
+        assert!(root.path().join("tmp").is_dir());
+    }
 
     #[test]
     fn keys_depend_on_every_field_and_its_framing() {

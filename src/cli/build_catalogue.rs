@@ -76,17 +76,7 @@ pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
         }
     };
     if arguments.gpu.is_some() {
-        if toolchain.has_gpu {
-            eprintln!(
-                "error: GPU catalogues are not built by glia yet; use arbor-build-catalogue --gpu cuda for now"
-            );
-        } else {
-            eprintln!(
-                "error: --gpu cuda asks for GPU code, but Arbor {} at {} was built without GPU support (ARB_WITH_GPU is off in its arbor-config.cmake)",
-                toolchain.version,
-                toolchain.prefix.display()
-            );
-        }
+        eprintln!("error: {}", gpu_refusal(&toolchain));
         return ExitCode::from(exit::USAGE_OR_IO);
     }
     let summary = ToolchainSummary {
@@ -121,4 +111,18 @@ pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
         arguments.build.format,
         arguments.build.verbose,
     )
+}
+
+/// Why a GPU catalogue is not built with `toolchain`.
+pub fn gpu_refusal(toolchain: &ArborToolchain) -> String {
+    if toolchain.has_gpu {
+        "GPU catalogues are not built by glia yet; use arbor-build-catalogue --gpu cuda for now"
+            .to_string()
+    } else {
+        format!(
+            "--gpu asks for GPU code, but Arbor {} at {} was built without GPU support (ARB_WITH_GPU is off in its arbor-config.cmake)",
+            toolchain.version,
+            toolchain.prefix.display()
+        )
+    }
 }

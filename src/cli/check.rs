@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::report::{in_dialects, run_pass, DiagnosticFormat, ReportOptions};
+use super::report::{run_pass, DiagnosticFormat, ReportOptions};
 use super::DialectArgument;
+use crate::semantics::lint::in_dialects;
 use crate::syntax::parse;
 
 #[derive(Args, Debug)]

@@ -2,6 +2,7 @@
 
 mod build_catalogue;
 mod build_common;
+mod build_packages;
 mod check;
 mod compile;
 mod hash;
@@ -9,11 +10,14 @@ pub mod inputs;
 mod inspect;
 mod lint;
 mod lint_config;
+mod listing;
 mod nrnivmodl;
 mod package_session;
+mod pkg;
 mod rename;
 mod report;
 mod sarif;
+mod select;
 
 use std::process::ExitCode;
 
@@ -52,6 +56,21 @@ enum Command {
     /// Compile every NEURON asset of every installed Glia package into the environment's library, then load it into
     /// NEURON and insert every mechanism once.
     Compile(compile::CompileArguments),
+    /// Build the Arbor catalogue of installed Glia packages (`<pkg>-catalogue.so` in the environment's folder).
+    Build(build_packages::BuildArguments),
+    /// List the installed Glia packages and their assets.
+    List(listing::ListArguments),
+    /// Show the packages and variants that provide an asset, and which one `glia.insert` uses.
+    Show(listing::ShowArguments),
+    /// Show an installed package: where it is, how it was read, its assets and files.
+    ShowPkg(listing::ShowPackageArguments),
+    /// Select the package and/or variant `glia.insert` uses for an asset, everywhere (or `--clear` it).
+    Select(select::SelectArguments),
+    /// Print the environment's cache folder (where its library and catalogues are), or `--clear` the cache.
+    Cache(select::CacheArguments),
+    /// Make, fill and check Glia package projects.
+    #[command(subcommand)]
+    Pkg(pkg::PkgCommand),
 }
 
 /// The dialect to read files in.
@@ -102,5 +121,22 @@ pub fn run() -> ExitCode {
         Command::Nrnivmodl(arguments) => nrnivmodl::run(&arguments),
         Command::BuildCatalogue(arguments) => build_catalogue::run(&arguments),
         Command::Compile(arguments) => compile::run(&arguments),
+        Command::Build(arguments) => build_packages::run(&arguments),
+        Command::List(arguments) => listing::run_list(&arguments),
+        Command::Show(arguments) => listing::run_show(&arguments),
+        Command::ShowPkg(arguments) => listing::run_show_package(&arguments),
+        Command::Select(arguments) => select::run_select(&arguments),
+        Command::Cache(arguments) => select::run_cache(&arguments),
+        Command::Pkg(command) => pkg::run(&command),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

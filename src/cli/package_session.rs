@@ -55,11 +55,21 @@ pub fn open_session(
     cache_dir: Option<&Path>,
     executor: &Executor,
 ) -> Result<PackageSession, ExitCode> {
+    let (environment, store) = open_environment(python, cache_dir, executor)?;
+    Ok(PackageSession::open(environment, store, executor))
+}
+
+/// Finds the environment of `python` (default: the active one), without reading its packages.
+pub fn open_environment(
+    python: Option<&Path>,
+    cache_dir: Option<&Path>,
+    executor: &Executor,
+) -> Result<(PythonEnvironment, Store), ExitCode> {
     let store = open_store(cache_dir)?;
     let interpreter = PythonEnvironment::find_interpreter(python).map_err(usage_error)?;
     let environment =
         PythonEnvironment::of_interpreter(&interpreter, &store, executor).map_err(usage_error)?;
-    Ok(PackageSession::open(environment, store, executor))
+    Ok((environment, store))
 }
 
 /// The problems as diagnostics, grouped by file (`None`: not about a readable file), in order of appearance.

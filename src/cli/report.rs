@@ -8,10 +8,9 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use super::exit;
-use super::inputs::{process_mod_files, report_output_and_input_errors, InputFile};
+use super::inputs::{process_mod_files, report_output_and_input_errors, InputError, InputFile};
 use super::sarif;
 use crate::diagnostics::{ci, human, json, Diagnostic, FileReport, Severity};
-use crate::syntax::Dialect;
 
 /// How diagnostics are printed.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,31 +27,12 @@ pub enum DiagnosticFormat {
     Sarif,
 }
 
-struct ReportedFile {
-    path: PathBuf,
-    display: String,
-    source: Vec<u8>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// Runs `pass` on `source` for each of `dialects`; with several, each message names its dialect. Sorted by position.
-pub fn in_dialects(
-    source: &[u8],
-    dialects: &[Dialect],
-    pass: impl Fn(&[u8], Dialect) -> Vec<Diagnostic>,
-) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for &dialect in dialects {
-        let mut found = pass(source, dialect);
-        if dialects.len() > 1 {
-            for diagnostic in &mut found {
-                diagnostic.message = format!("[{}] {}", dialect.name(), diagnostic.message);
-            }
-        }
-        diagnostics.extend(found);
-    }
-    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
-    diagnostics
+/// A file with its findings, as printed.
+pub struct ReportedFile {
+    pub path: PathBuf,
+    pub display: String,
+    pub source: Vec<u8>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// How a pass reports: the output format, the severity that makes the exit status 1, and whether to print counts
@@ -80,7 +60,6 @@ pub fn run_pass(
     options: &ReportOptions,
     pass: &(dyn Fn(&InputFile, &[u8]) -> Vec<Diagnostic> + Sync),
 ) -> ExitCode {
-    let format = options.format;
     let (reported, input_errors) = process_mod_files(paths, |file, source| {
         let diagnostics = pass(file, &source);
         ReportedFile {
@@ -90,7 +69,17 @@ pub fn run_pass(
             diagnostics,
         }
     });
+    print_reported_files(&reported, &input_errors, options)
+}
 
+/// Prints the findings in `options.format`, and the summary and statistics on standard error; returns the exit
+/// status: 2 when output or an input failed, else 1 when a finding is at or above `options.fail_on`, else 0.
+pub fn print_reported_files(
+    reported: &[ReportedFile],
+    input_errors: &[InputError],
+    options: &ReportOptions,
+) -> ExitCode {
+    let format = options.format;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match format {
@@ -123,12 +112,12 @@ pub fn run_pass(
                     report: report(file),
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut out, &sarif::sarif_log(&files, &input_errors))
+            serde_json::to_writer_pretty(&mut out, &sarif::sarif_log(&files, input_errors))
                 .map_err(std::io::Error::from)
                 .and_then(|()| writeln!(out))
         }
     };
-    let output_status = report_output_and_input_errors(written, &input_errors);
+    let output_status = report_output_and_input_errors(written, input_errors);
 
     let count = |errors: bool| -> usize {
         reported
@@ -160,7 +149,7 @@ pub fn run_pass(
         );
     }
     if options.statistics {
-        print_statistics(&reported);
+        print_statistics(reported);
     }
     let failing = reported
         .iter()

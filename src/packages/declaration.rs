@@ -81,6 +81,10 @@ pub struct DeclarationPlace {
     pub package_call: Span,
     /// The list literal the mods come from (`[` to `]`), when they come from one.
     pub mods_list: Option<Span>,
+    /// The last item of that list, when it has one.
+    pub mods_last_item: Option<Span>,
+    /// Whether the call has a `mods` argument at all.
+    pub has_mods_argument: bool,
     /// How this module can write a call of `Mod`: a name bound to it, or `<glia module name>.Mod`; `None` when
     /// neither is bound.
     pub mod_callee: Option<String>,
@@ -215,7 +219,8 @@ enum Value {
     None,
     List {
         items: Vec<Value>,
-        literal: Option<Span>,
+        /// The literal's span and its last item's.
+        literal: Option<(Span, Option<Span>)>,
     },
     Tuple(Vec<Value>),
     Path(PathBuf),
@@ -477,7 +482,7 @@ impl Evaluator<'_> {
             ExpressionKind::None => Value::None,
             ExpressionKind::List(items) => Value::List {
                 items: items.iter().map(|item| self.evaluate(item)).collect(),
-                literal: Some(expression.span),
+                literal: Some((expression.span, items.last().map(|item| item.span))),
             },
             ExpressionKind::Tuple(items) => {
                 Value::Tuple(items.iter().map(|item| self.evaluate(item)).collect())
@@ -822,10 +827,14 @@ fn package_call(arguments: &Arguments<'_>, span: Span) -> Result<PackageDeclarat
     let root = path_text(bound["root"])
         .map(PathBuf::from)
         .ok_or_else(|| format!("Package() root given as {}", bound["root"].describe()))?;
-    let (mods, mods_list) = match bound.get("mods") {
-        None | Some(Value::None) => (Vec::new(), None),
-        Some(Value::List { items, literal }) => (items.clone(), *literal),
-        Some(Value::Tuple(items)) => (items.clone(), None),
+    let (mods, mods_list, mods_last_item) = match bound.get("mods") {
+        None | Some(Value::None) => (Vec::new(), None, None),
+        Some(Value::List { items, literal }) => (
+            items.clone(),
+            literal.map(|(list, _)| list),
+            literal.and_then(|(_, last)| last),
+        ),
+        Some(Value::Tuple(items)) => (items.clone(), None, None),
         Some(value) => return Err(format!("Package() mods given as {}", value.describe())),
     };
     let mods = mods
@@ -851,6 +860,8 @@ fn package_call(arguments: &Arguments<'_>, span: Span) -> Result<PackageDeclarat
         place: Some(DeclarationPlace {
             package_call: span,
             mods_list,
+            mods_last_item,
+            has_mods_argument: bound.contains_key("mods"),
             mod_callee: None,
             glia_import_end: None,
         }),

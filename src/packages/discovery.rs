@@ -177,7 +177,7 @@ const STAND_IN_ASSETS: &str = "from . import Mod, Package\n";
 /// Imports each requested `module`/`attribute` and prints its declaration (or the error) after a marker.
 const READ_DECLARATIONS: &str = r#"
 import importlib, json, sys
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = [sys.argv[1]] + json.loads(sys.argv[3])
 import glia
 for request in json.loads(sys.argv[2]):
     try:
@@ -309,7 +309,7 @@ fn ask_interpreter(
                 })
             })
             .collect();
-        match run_reader(environment, store, executor, &questions) {
+        match run_reader(environment, store, executor, &questions, &[]) {
             Ok(answers) if answers.len() == missing.len() => {
                 for (&index, answer) in missing.iter().zip(answers) {
                     if let Ok(bytes) = serde_json::to_vec(&answer) {
@@ -361,12 +361,36 @@ fn ask_interpreter(
     }
 }
 
+/// Imports `module` and reads the declaration bound to `attribute` in the environment's interpreter, with the
+/// folders of `extra_path` first on `sys.path` (a project not installed); the error is the import's. Not
+/// remembered: for `glia pkg check`, which must see the project as it is now.
+pub fn import_declaration(
+    environment: &PythonEnvironment,
+    store: &Store,
+    executor: &Executor,
+    module: &str,
+    attribute: &str,
+    extra_path: &[PathBuf],
+) -> Result<PackageDeclaration, String> {
+    let question = serde_json::json!({"module": module, "attribute": attribute});
+    let mut answers = run_reader(environment, store, executor, &[question], extra_path)?;
+    match answers.pop() {
+        Some(Answer {
+            declaration: Some(declaration),
+            ..
+        }) => Ok(declaration.into_declaration()),
+        Some(Answer { error, .. }) => Err(error.unwrap_or_default()),
+        None => Err("the interpreter gave no answer".to_string()),
+    }
+}
+
 /// Runs the declaration reader in the environment's interpreter.
 fn run_reader(
     environment: &PythonEnvironment,
     store: &Store,
     executor: &Executor,
     questions: &[serde_json::Value],
+    extra_path: &[PathBuf],
 ) -> Result<Vec<Answer>, String> {
     let stand_in = store.root().join("python-stand-in-1");
     let glia_folder = stand_in.join("glia");
@@ -385,7 +409,8 @@ fn run_reader(
             .argument("-c")
             .argument(READ_DECLARATIONS)
             .argument(stand_in.as_os_str())
-            .argument(serde_json::Value::Array(questions.to_vec()).to_string()),
+            .argument(serde_json::Value::Array(questions.to_vec()).to_string())
+            .argument(serde_json::to_string(extra_path).unwrap_or_else(|_| "[]".to_string())),
     );
     let answers: Vec<Answer> = run
         .output

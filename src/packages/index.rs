@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use super::declaration::{DeclaredDialect, ModDeclaration};
 use super::discovery::{Discovery, InstalledPackage, PackageProblem};
+use super::resolver::Candidate;
 use crate::identity::name::{find_name_collisions, ModName, Simulator};
 
 /// A mod of an installed package, checked.
@@ -277,6 +278,19 @@ impl PackageIndex {
 
     pub fn package(&self, name: &str) -> Option<&IndexedPackage> {
         self.packages.iter().find(|package| package.name() == name)
+    }
+
+    /// The resolver's candidates: every NEURON mod of every package.
+    pub fn neuron_candidates(&self) -> Vec<Candidate> {
+        self.neuron_mods()
+            .into_iter()
+            .map(|(package, indexed)| Candidate {
+                asset: indexed.declaration.asset.clone(),
+                package: package.name().to_string(),
+                variant: indexed.declaration.variant.clone(),
+                name: indexed.neuron_name(),
+            })
+            .collect()
     }
 
     /// Every NEURON mod of every package: what `glia compile` builds and `glia.insert` resolves among.

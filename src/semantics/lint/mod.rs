@@ -326,6 +326,26 @@ pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
         .find(|rule| rule.code.eq_ignore_ascii_case(code))
 }
 
+/// Runs `pass` on `source` for each of `dialects`; with several, each message names its dialect. Sorted by position.
+pub fn in_dialects(
+    source: &[u8],
+    dialects: &[Dialect],
+    pass: impl Fn(&[u8], Dialect) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for &dialect in dialects {
+        let mut found = pass(source, dialect);
+        if dialects.len() > 1 {
+            for diagnostic in &mut found {
+                diagnostic.message = format!("[{}] {}", dialect.name(), diagnostic.message);
+            }
+        }
+        diagnostics.extend(found);
+    }
+    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    diagnostics
+}
+
 /// Every finding for `source` in `dialect`: syntax and dialect diagnostics, then the rules' findings, in source
 /// order. The rules run only on files that parse without errors (their facts would be guesses otherwise).
 pub fn lint(source: &[u8], dialect: Dialect) -> Vec<Diagnostic> {

@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# Creates the project-local virtual environment `.venv` holding the real compilers used as test oracles:
-# NEURON 9.0.2 (nocmodl, nrnivmodl) and Arbor 0.12.2 (modcc), installed from pinned, hash-checked wheels.
-# Idempotent: a venv that already satisfies the pins is left alone.
+# Creates the project-local virtual environments the tests run the real tools in, from pinned, hash-checked wheels
+# (installed without dependency resolution, so nothing unpinned comes in):
+#
+#   .venv           the compilers used as oracles and driven by the builds — NEURON 9.0.2 (nocmodl, nrnivmodl) and
+#                   Arbor 0.12.2 (modcc) — the Glia packages dbbs-catalogue 6.0.1 and nrn-patch 8.0.2, and the
+#                   tools the tests use (jsonschema, flit-core, pytest);
+#   .venv-original  nmodl-glia 8.0.2, the original Glia, with the same compilers and packages: the behaviour oracle.
+#
+# Idempotent: an environment that already satisfies its pins is left alone.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="$root/.venv"
-requirements="$root/tools/requirements-oracle.txt"
-stamp="$venv/.glia-oracles-stamp"
-wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
-  exit 0
-fi
-python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  --require-hashes --only-binary=:all: --no-deps -r "$requirements"
-# The wheel ships nocmodl without a wrapper in .venv/bin: it lives in the package's data folder.
-nocmodl="$(ls "$venv"/lib/python3*/site-packages/neuron/.data/bin/nocmodl)"
-"$nocmodl" --version >/dev/null
-modcc="$(ls "$venv"/lib/python3*/site-packages/arbor/bin/modcc)"
-"$modcc" --help >/dev/null
-"$venv/bin/python" -c 'import arbor' >/dev/null
-echo "$wanted" > "$stamp"
-echo "oracles ready in $venv"
+
+make_environment() {
+  local venv="$1" requirements="$2"
+  local stamp="$venv/.glia-oracles-stamp"
+  local wanted
+  wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+    return 0
+  fi
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    --require-hashes --only-binary=:all: --no-deps -r "$requirements"
+  # The wheel ships nocmodl without a wrapper in bin/: it lives in the package's data folder.
+  local nocmodl modcc
+  nocmodl="$(ls "$venv"/lib/python3*/site-packages/neuron/.data/bin/nocmodl)"
+  "$nocmodl" --version >/dev/null
+  modcc="$(ls "$venv"/lib/python3*/site-packages/arbor/bin/modcc)"
+  "$modcc" --help >/dev/null
+  "$venv/bin/python" -c 'import arbor, neuron' >/dev/null
+  echo "$wanted" > "$stamp"
+  echo "ready: $venv"
+}
+
+make_environment "$root/.venv" "$root/tools/requirements-oracle.txt"
+make_environment "$root/.venv-original" "$root/tools/requirements-original.txt"
+"$root/.venv-original/bin/python" -c 'import importlib.metadata as m; assert m.version("nmodl-glia") == "8.0.2"'

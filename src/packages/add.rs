@@ -91,11 +91,12 @@ pub fn add_mod(project: &Project, request: &AddRequest) -> Result<Added, AddErro
         .attribute
         .as_deref()
         .unwrap_or("package");
-    let declaration =
-        read_module_file(module_file, attribute).map_err(|not_static| AddError::NotEditable {
+    let declaration = read_module_file(module_file, attribute, None).map_err(|not_static| {
+        AddError::NotEditable {
             path: module_file.clone(),
             reason: not_static.reason,
-        })?;
+        }
+    })?;
     let place = declaration
         .place
         .clone()
@@ -339,14 +340,17 @@ pub fn declaration_edits(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packages::declaration::read_package_declaration;
+    use crate::packages::declaration::{read_package_declaration, ReaderContext};
 
     fn add(source: &str) -> String {
         let declaration = read_package_declaration(
             source,
             Path::new("/p/m/__init__.py"),
             "package",
-            &|path: &Path| path.to_path_buf(),
+            &ReaderContext {
+                resolve: &|path: &Path| path.to_path_buf(),
+                module_exists: &|_, _| true,
+            },
         )
         .expect("static");
         let place = declaration.place.unwrap();

@@ -72,7 +72,11 @@ pub fn check_project(project: &Project, importer: Option<&Importer<'_>>) -> Vec<
         ));
         return vec![module];
     }
-    let statically = read_module_file(&project.module_file, attribute);
+    let statically = read_module_file(
+        &project.module_file,
+        attribute,
+        importer.map(|importer| importer.environment),
+    );
     let imported = importer.map(|importer| {
         import_declaration(
             importer.environment,
@@ -152,15 +156,20 @@ pub fn check_project(project: &Project, importer: Option<&Importer<'_>>) -> Vec<
     for (index, (declared, span)) in declaration.mods.iter().zip(spans).enumerate() {
         let span = span.unwrap_or(package_span);
         let mut error = |message: String| {
-            module
-                .diagnostics
-                .push(Diagnostic::error(Code::Package, message, span, "declared here"));
+            module.diagnostics.push(Diagnostic::error(
+                Code::Package,
+                message,
+                span,
+                "declared here",
+            ));
         };
         let label = format!("asset `{}` variant `{}`", declared.asset, declared.variant);
         let dialect = match declared.dialect() {
             Ok(dialect) => dialect,
             Err(text) => {
-                error(format!("{label} has dialect {text:?}: only \"neuron\", \"arbor\" or None"));
+                error(format!(
+                    "{label} has dialect {text:?}: only \"neuron\", \"arbor\" or None"
+                ));
                 continue;
             }
         };
@@ -198,7 +207,8 @@ pub fn check_project(project: &Project, importer: Option<&Importer<'_>>) -> Vec<
     let arbor_names: Vec<(ModName, Span)> = valid
         .iter()
         .filter(|(index, name, dialect, _)| {
-            !declaration.mods[*index].builtin && used_by(name, *dialect).contains(&DeclaredDialect::Arbor)
+            !declaration.mods[*index].builtin
+                && used_by(name, *dialect).contains(&DeclaredDialect::Arbor)
         })
         .map(|(_, name, _, span)| (name.clone(), *span))
         .collect();
@@ -207,20 +217,28 @@ pub fn check_project(project: &Project, importer: Option<&Importer<'_>>) -> Vec<
         let declared = &declaration.mods[*index];
         let label = format!("asset `{}` variant `{}`", declared.asset, declared.variant);
         let mut error = |message: String| {
-            module
-                .diagnostics
-                .push(Diagnostic::error(Code::Package, message, *span, "declared here"));
+            module.diagnostics.push(Diagnostic::error(
+                Code::Package,
+                message,
+                *span,
+                "declared here",
+            ));
         };
         if declared.builtin {
             continue;
         }
         let Some(relative) = &declared.relative_path else {
-            error(format!("{label} has no mod file (relpath is None) and is not builtin"));
+            error(format!(
+                "{label} has no mod file (relpath is None) and is not builtin"
+            ));
             continue;
         };
         let file = declaration.root.join(relative);
         let Ok(source) = std::fs::read(&file) else {
-            error(format!("the mod file of {label} does not exist: {}", file.display()));
+            error(format!(
+                "the mod file of {label} does not exist: {}",
+                file.display()
+            ));
             continue;
         };
         if let Some(message) = declared_kind_mismatch(declared, &source) {
@@ -252,7 +270,12 @@ pub fn check_project(project: &Project, importer: Option<&Importer<'_>>) -> Vec<
         }
         mod_files.push(checked);
     }
-    for collision in find_name_collisions(&arbor_names.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>()) {
+    for collision in find_name_collisions(
+        &arbor_names
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>(),
+    ) {
         if collision.simulator == Simulator::Arbor {
             let span = arbor_names
                 .iter()
@@ -320,7 +343,11 @@ fn dialects_with_errors(file: &CheckedFile, dialects: &[DeclaredDialect]) -> Vec
                         .starts_with(&format!("[{}]", to_dialect(dialect).name())))
         })
     };
-    dialects.iter().copied().filter(|&dialect| errors(dialect)).collect()
+    dialects
+        .iter()
+        .copied()
+        .filter(|&dialect| errors(dialect))
+        .collect()
 }
 
 fn to_dialect(dialect: DeclaredDialect) -> Dialect {

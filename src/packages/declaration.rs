@@ -105,14 +105,23 @@ impl std::fmt::Display for NotStatic {
     }
 }
 
+/// What the reader asks of the world: what `Path.resolve()` makes of a path (absolute, links followed), and whether
+/// an imported module can be found (`(name, level)`: `level` counts the dots of a relative import), since an
+/// import that fails makes the whole module fail.
+pub struct ReaderContext<'a> {
+    pub resolve: &'a dyn Fn(&Path) -> PathBuf,
+    pub module_exists: &'a dyn Fn(&str, usize) -> bool,
+}
+
 /// Reads the declaration bound to `attribute` (`package` in `module:package`) in `source`, the module at
-/// `module_path`; `resolve` does what `Path.resolve()` does to a path (made absolute, links followed).
+/// `module_path`.
 pub fn read_package_declaration(
     source: &str,
     module_path: &Path,
     attribute: &str,
-    resolve: &dyn Fn(&Path) -> PathBuf,
+    context: &ReaderContext<'_>,
 ) -> Result<PackageDeclaration, NotStatic> {
+    let resolve = context.resolve;
     let module = parse_module(source);
     let mut evaluator = Evaluator {
         source,
@@ -125,9 +134,19 @@ pub fn read_package_declaration(
     evaluator.bind_builtins();
     let mut glia_import_end = None;
     for (index, statement) in module.statements.iter().enumerate() {
+        let missing = |name: &str, level: usize| NotStatic {
+            reason: format!(
+                "it imports `{}{name}`, which is not found (the import would fail)",
+                ".".repeat(level)
+            ),
+            span: Some(statement.span),
+        };
         match &statement.kind {
             StatementKind::Import(imports) => {
                 for (module_name, bound) in imports {
+                    if !(context.module_exists)(module_name, 0) {
+                        return Err(missing(module_name, 0));
+                    }
                     let value = match bound == module_name {
                         true => imported_module(module_name),
                         // `import os.path` binds `os`; `import os.path as p` binds `os.path`.
@@ -146,6 +165,8 @@ pub fn read_package_declaration(
             } => {
                 if *level == 0 && (from == "glia" || from == "glia.assets") {
                     glia_import_end = Some(statement.span.end as usize);
+                } else if !(context.module_exists)(from, *level) {
+                    return Err(missing(from, *level));
                 }
                 if names.is_empty() {
                     if *level == 0 && from == "glia" {
@@ -179,9 +200,25 @@ pub fn read_package_declaration(
     }
 
     let Some(binding) = evaluator.bindings.get(attribute) else {
-        return Err(NotStatic {
-            reason: format!("no top-level assignment `{attribute} = …` in the module"),
-            span: None,
+        // An assignment written with more Python than this reader evaluates (a comprehension, a condition …).
+        let unread = module.statements.iter().find(|statement| {
+            let tokens = &module.tokens[statement.tokens.clone()];
+            matches!(statement.kind, StatementKind::Other)
+                && tokens.len() > 1
+                && &source[tokens[0].span.range()] == attribute
+                && tokens[1].is_operator("=")
+        });
+        return Err(match unread {
+            Some(statement) => NotStatic {
+                reason: format!(
+                    "`{attribute} = …` uses Python this reader does not evaluate (a comprehension, a condition, a call of a function of the module …)"
+                ),
+                span: Some(statement.span),
+            },
+            None => NotStatic {
+                reason: format!("no top-level assignment `{attribute} = …` in the module"),
+                span: None,
+            },
         });
     };
     let package_statement = binding.statement;
@@ -877,7 +914,10 @@ mod tests {
             source,
             Path::new("/site/pkg/__init__.py"),
             "package",
-            &|path: &Path| normalize(path),
+            &ReaderContext {
+                resolve: &|path: &Path| normalize(path),
+                module_exists: &|name: &str, _| name != "absent",
+            },
         )
     }
 
@@ -959,6 +999,8 @@ package = Package(
             "from glia import Package\nx = 1\npackage = Package(f'p{x}', '/r')\n",
             // Not a Package.
             "package = object()\n",
+            // An import that fails.
+            "import absent\nfrom glia import Package\npackage = Package('p', '/r')\n",
         ];
         for source in cases {
             assert!(read(source).is_err(), "read statically:\n{source}");

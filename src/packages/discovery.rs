@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::declaration::{read_package_declaration, ModDeclaration, NotStatic, PackageDeclaration};
+use super::declaration::{
+    read_package_declaration, ModDeclaration, NotStatic, PackageDeclaration, ReaderContext,
+};
 use super::distributions::{find_module_source, glia_entry_points, EntryPoint, ModuleLocation};
 use super::environment::PythonEnvironment;
 use crate::atomic_write::replace_file;
@@ -75,9 +77,17 @@ pub fn discover_packages(
                 });
                 continue;
             }
-            (ModuleLocation::Source(file), Some(attribute)) => {
-                (Some(file.clone()), read_module_file(file, attribute))
-            }
+            (ModuleLocation::Source(file), Some(attribute)) => (
+                Some(file.clone()),
+                read_module_file(file, attribute, Some(environment)),
+            ),
+            (ModuleLocation::Missing, Some(_)) => (
+                None,
+                Err(NotStatic {
+                    reason: format!("module `{}` is not found on sys.path", entry_point.module),
+                    span: None,
+                }),
+            ),
             (ModuleLocation::NotSource(reason), Some(_)) => (
                 None,
                 Err(NotStatic {
@@ -108,8 +118,13 @@ pub fn discover_packages(
     discovery
 }
 
-/// Reads the declaration bound to `attribute` in the module file `path` statically.
-pub fn read_module_file(path: &Path, attribute: &str) -> Result<PackageDeclaration, NotStatic> {
+/// Reads the declaration bound to `attribute` in the module file `path` statically. Its imports are looked up in
+/// `environment` when given (an import that would fail makes the reader refuse), else taken to succeed.
+pub fn read_module_file(
+    path: &Path,
+    attribute: &str,
+    environment: Option<&PythonEnvironment>,
+) -> Result<PackageDeclaration, NotStatic> {
     let bytes = std::fs::read(path).map_err(|error| NotStatic {
         reason: format!("cannot read {}: {error}", path.display()),
         span: None,
@@ -124,10 +139,42 @@ pub fn read_module_file(path: &Path, attribute: &str) -> Result<PackageDeclarati
             span: None,
         });
     }
-    read_package_declaration(&source, path, attribute, &|path: &Path| {
+    let resolve = |path: &Path| {
         std::fs::canonicalize(path)
             .unwrap_or_else(|_| std::path::absolute(path).unwrap_or(path.to_path_buf()))
-    })
+    };
+    let module_exists = |name: &str, level: usize| match (environment, level) {
+        (None, _) => true,
+        (Some(environment), 0) => {
+            let top = name.split('.').next().unwrap_or_default();
+            environment
+                .builtin_modules
+                .iter()
+                .any(|builtin| builtin == top)
+                || find_module_source(&environment.search_path, name) != ModuleLocation::Missing
+        }
+        (Some(_), level) => {
+            // Relative to the package the module is in: `from . import x` from `pkg/__init__.py` looks in `pkg/`.
+            let mut folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+            for _ in 1..level {
+                folder.pop();
+            }
+            if name.is_empty() {
+                return true;
+            }
+            let base = folder.join(name.replace('.', "/"));
+            base.is_dir() || base.with_extension("py").is_file()
+        }
+    };
+    read_package_declaration(
+        &source,
+        path,
+        attribute,
+        &ReaderContext {
+            resolve: &resolve,
+            module_exists: &module_exists,
+        },
+    )
 }
 
 fn describe(entry_point: &EntryPoint) -> String {
@@ -309,7 +356,13 @@ fn ask_interpreter(
                 })
             })
             .collect();
-        match run_reader(environment, store, executor, &questions, &[]) {
+        match run_reader(
+            environment,
+            store,
+            executor,
+            &questions,
+            &environment.search_path,
+        ) {
             Ok(answers) if answers.len() == missing.len() => {
                 for (&index, answer) in missing.iter().zip(answers) {
                     if let Ok(bytes) = serde_json::to_vec(&answer) {
@@ -373,7 +426,9 @@ pub fn import_declaration(
     extra_path: &[PathBuf],
 ) -> Result<PackageDeclaration, String> {
     let question = serde_json::json!({"module": module, "attribute": attribute});
-    let mut answers = run_reader(environment, store, executor, &[question], extra_path)?;
+    let mut path = extra_path.to_vec();
+    path.extend(environment.search_path.iter().cloned());
+    let mut answers = run_reader(environment, store, executor, &[question], &path)?;
     match answers.pop() {
         Some(Answer {
             declaration: Some(declaration),
@@ -384,13 +439,14 @@ pub fn import_declaration(
     }
 }
 
-/// Runs the declaration reader in the environment's interpreter.
+/// Runs the declaration reader in the environment's interpreter, with `path` before its own `sys.path` (the
+/// environment's search path is the one that counts, whatever the interpreter's variables say).
 fn run_reader(
     environment: &PythonEnvironment,
     store: &Store,
     executor: &Executor,
     questions: &[serde_json::Value],
-    extra_path: &[PathBuf],
+    path: &[PathBuf],
 ) -> Result<Vec<Answer>, String> {
     let stand_in = store.root().join("python-stand-in-1");
     let glia_folder = stand_in.join("glia");
@@ -410,7 +466,7 @@ fn run_reader(
             .argument(READ_DECLARATIONS)
             .argument(stand_in.as_os_str())
             .argument(serde_json::Value::Array(questions.to_vec()).to_string())
-            .argument(serde_json::to_string(extra_path).unwrap_or_else(|_| "[]".to_string())),
+            .argument(serde_json::to_string(path).unwrap_or_else(|_| "[]".to_string())),
     );
     let answers: Vec<Answer> = run
         .output

@@ -135,9 +135,10 @@ pub fn entry_points_in_group(text: &str, group: &str) -> Vec<(String, String)> {
 pub enum ModuleLocation {
     /// A `.py` file (a package's `__init__.py` or a module file).
     Source(PathBuf),
-    /// Found, but not as Python source (an extension module, bytecode only, a namespace package), or not found on
-    /// the path at all (a custom finder, such as an editable install's, may still import it).
+    /// Found, but not as Python source (an extension module, a namespace package).
     NotSource(String),
+    /// Not on the path at all (a custom finder, such as an editable install's, may still import it).
+    Missing,
 }
 
 /// Finds the source of `module` (`a.b.c`) on `search_path` as Python's path finder would.
@@ -193,15 +194,10 @@ pub fn find_module_source(search_path: &[PathBuf], module: &str) -> ModuleLocati
                 }
                 folders = namespace_portions;
             }
-            None => {
-                return ModuleLocation::NotSource(format!(
-                    "`{}` is not found on sys.path",
-                    parts[..=index].join(".")
-                ))
-            }
+            None => return ModuleLocation::Missing,
         }
     }
-    ModuleLocation::NotSource(format!("`{module}` is not found on sys.path"))
+    ModuleLocation::Missing
 }
 
 /// Whether `folder` holds an extension module (`part.so`, `part.cpython-311-x86_64-linux-gnu.so`, `part.abi3.so`).
@@ -273,9 +269,6 @@ mod tests {
             find_module_source(&path, "native"),
             ModuleLocation::NotSource(_)
         ));
-        assert!(matches!(
-            find_module_source(&path, "absent"),
-            ModuleLocation::NotSource(_)
-        ));
+        assert_eq!(find_module_source(&path, "absent"), ModuleLocation::Missing);
     }
 }

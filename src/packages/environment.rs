@@ -24,6 +24,9 @@ pub struct PythonEnvironment {
     pub prefix: PathBuf,
     /// The folders of `sys.path`, in order (the current folder's empty entry left out).
     pub search_path: Vec<PathBuf>,
+    /// `sys.builtin_module_names`: modules compiled into the interpreter, found on no path.
+    #[serde(default)]
+    pub builtin_modules: Vec<String>,
 }
 
 /// Why the environment could not be found or asked.
@@ -47,9 +50,9 @@ struct RememberedAnswer {
     stamps: Vec<(PathBuf, String)>,
 }
 
-const ANSWER_FORMAT: u32 = 1;
+const ANSWER_FORMAT: u32 = 2;
 const ANSWER_MARKER: &str = "GLIA-PYTHON-ENVIRONMENT:";
-const QUESTION: &str = "import json, sys\nprint('GLIA-PYTHON-ENVIRONMENT:' + json.dumps({'prefix': sys.prefix, 'path': sys.path}))\n";
+const QUESTION: &str = "import json, sys\nprint('GLIA-PYTHON-ENVIRONMENT:' + json.dumps({'prefix': sys.prefix, 'path': sys.path, 'builtin': sys.builtin_module_names}))\n";
 /// Variables that change what `sys.path` is.
 const PATH_VARIABLES: &[&str] = &[
     "PYTHONPATH",
@@ -139,6 +142,7 @@ impl PythonEnvironment {
         struct Answer {
             prefix: PathBuf,
             path: Vec<String>,
+            builtin: Vec<String>,
         }
         let answer: Answer =
             serde_json::from_str(answer).map_err(|error| EnvironmentError::Query {
@@ -154,6 +158,7 @@ impl PythonEnvironment {
                 .filter(|entry| !entry.is_empty())
                 .map(PathBuf::from)
                 .collect(),
+            builtin_modules: answer.builtin,
         };
         let mut stamps = vec![(canonical.clone(), file_stamp(&canonical))];
         stamps.extend(

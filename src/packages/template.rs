@@ -121,7 +121,7 @@ package = Package(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packages::declaration::read_package_declaration;
+    use crate::packages::declaration::{read_package_declaration, ReaderContext};
     use std::path::Path;
 
     #[test]
@@ -141,7 +141,10 @@ mod tests {
             module,
             Path::new("/p/my_channels/__init__.py"),
             "package",
-            &|path: &Path| path.to_path_buf(),
+            &ReaderContext {
+                resolve: &|path: &Path| path.to_path_buf(),
+                module_exists: &|_, _| true,
+            },
         )
         .expect("static");
         assert_eq!(declaration.name, "my_channels");

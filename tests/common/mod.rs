@@ -45,3 +45,70 @@ pub fn glia(arguments: &[&str], directory: &Path) -> std::process::Output {
         .output()
         .expect("glia runs")
 }
+
+/// The environment with nmodl-glia 8.0.2, the original Glia (`<repo>/.venv-original`, made by
+/// `tools/setup-oracles.sh`). Panics, saying how to set it up, when there is none.
+#[allow(dead_code)]
+pub fn original_venv() -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-original");
+    assert!(
+        venv.join("bin").join("python").is_file(),
+        "no nmodl-glia environment at {}: {ORACLE_SETUP}",
+        venv.display()
+    );
+    venv
+}
+
+/// Runs `program` with `arguments` in `directory` with extra environment variables, and waits for its output.
+#[allow(dead_code)]
+pub fn run_with(
+    program: &Path,
+    arguments: &[&std::ffi::OsStr],
+    directory: &Path,
+    environment: &[(&str, &std::ffi::OsStr)],
+) -> std::process::Output {
+    let mut command = std::process::Command::new(program);
+    command.args(arguments).current_dir(directory);
+    for (name, value) in environment {
+        command.env(name, value);
+    }
+    command
+        .output()
+        .unwrap_or_else(|error| panic!("{} runs: {error}", program.display()))
+}
+
+/// A Glia package written straight into a `sys.path` folder, as pip would install it: `<distribution>-1.0.dist-info`
+/// with its `glia.package` entry point, the module `<module>/__init__.py` with `module_source`, and mod files.
+#[allow(dead_code)]
+pub fn write_installed_package(
+    site: &Path,
+    distribution: &str,
+    module: &str,
+    module_source: &str,
+    mod_files: &[(&str, &str)],
+) {
+    let metadata = site.join(format!("{distribution}-1.0.dist-info"));
+    std::fs::create_dir_all(&metadata).unwrap();
+    std::fs::write(
+        metadata.join("METADATA"),
+        format!("Metadata-Version: 2.1\nName: {distribution}\nVersion: 1.0\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        metadata.join("entry_points.txt"),
+        format!("[glia.package]\n{module} = {module}:package\n"),
+    )
+    .unwrap();
+    let folder = site.join(module);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("__init__.py"), module_source).unwrap();
+    for (relative, contents) in mod_files {
+        let path = folder.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
+
+/// A density mechanism that both nocmodl and modcc accept.
+#[allow(dead_code)]
+pub const SMALL_DENSITY_MOD: &str = "NEURON {\n    SUFFIX leak\n    NONSPECIFIC_CURRENT i\n    RANGE g, e\n}\n\nPARAMETER {\n    g = 0.001 (S/cm2)\n    e = -65 (mV)\n}\n\nBREAKPOINT {\n    i = g*(v - e)\n}\n";

@@ -3,11 +3,12 @@
 # (installed without dependency resolution, so nothing unpinned comes in):
 #
 #   .venv           the compilers used as oracles and driven by the builds — NEURON 9.0.2 (nocmodl, nrnivmodl) and
-#                   Arbor 0.12.2 (modcc) — the Glia packages dbbs-catalogue 6.0.1 and nrn-patch 8.0.2, and the
-#                   tools the tests use (jsonschema, flit-core, pytest);
-#   .venv-original  nmodl-glia 8.0.2, the original Glia, with the same compilers and packages: the behaviour oracle.
+#                   Arbor 0.12.2 (modcc) — and the tools the tests use (jsonschema, flit-core, pytest); no Glia
+#                   package, so tests choose the packages an environment has (PYTHONPATH);
+#   .venv-original  nmodl-glia 8.0.2, the original Glia, with the same compilers and the Glia packages
+#                   dbbs-catalogue 6.0.1 and nrn-patch 8.0.2: the behaviour oracle.
 #
-# Idempotent: an environment that already satisfies its pins is left alone.
+# Idempotent: an environment that already satisfies its pins is left alone; one that does not is made anew.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -19,6 +20,7 @@ make_environment() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
     return 0
   fi
+  rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     --require-hashes --only-binary=:all: --no-deps -r "$requirements"

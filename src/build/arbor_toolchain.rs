@@ -228,23 +228,25 @@ fn find_arbor_prefix(
 ) -> Result<(PathBuf, String, PathBuf), ToolchainError> {
     let mut places = Vec::new();
     let mut candidates: Vec<(PathBuf, String)> = Vec::new();
+    // An explicit prefix is the only candidate: falling back elsewhere would build with another Arbor.
     if let Some(prefix) = explicit {
         candidates.push((prefix.to_path_buf(), "--arbor-prefix".to_string()));
-    }
-    add_virtual_environment_candidates(
-        environment.virtual_env.as_deref(),
-        "arbor",
-        "arbor",
-        &mut candidates,
-        &mut places,
-    );
-    match find_on_path("modcc", environment.path.as_deref()) {
-        Some(modcc) => {
-            for prefix in prefixes_of_program_in(&modcc, "arbor") {
-                candidates.push((prefix, format!("modcc on PATH ({})", modcc.display())));
+    } else {
+        add_virtual_environment_candidates(
+            environment.virtual_env.as_deref(),
+            "arbor",
+            "arbor",
+            &mut candidates,
+            &mut places,
+        );
+        match find_on_path("modcc", environment.path.as_deref()) {
+            Some(modcc) => {
+                for prefix in prefixes_of_program_in(&modcc, "arbor") {
+                    candidates.push((prefix, format!("modcc on PATH ({})", modcc.display())));
+                }
             }
+            None => places.push("  modcc: not on PATH".to_string()),
         }
-        None => places.push("  modcc: not on PATH".to_string()),
     }
     for (prefix, found_by) in candidates {
         let cmake_folder = ["lib64/cmake", "lib/cmake"]

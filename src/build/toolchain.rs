@@ -1,6 +1,7 @@
 //! Finding NEURON and the C++ compiler, and reading how NEURON's own `nrnivmodl` would compile and link.
 //!
-//! NEURON is looked for, in order: `--neuron-home` / `NRNHOME`; the active virtual environment's `neuron` package
+//! NEURON is `--neuron-home` when given (and nothing else then); otherwise it is looked for, in order: `NRNHOME`; the
+//! active virtual environment's `neuron` package
 //! (`$VIRTUAL_ENV/lib/python*/site-packages/neuron/.data`, the layout of the PyPI wheel); `nrnivmodl` on `PATH`
 //! (the wheel's Python wrapper leads to its environment's package, a native install to its prefix); `nocmodl` on
 //! `PATH`. A candidate counts only if it has `bin/nocmodl`, `bin/nrnmech_makefile`, `share/nrn/lib/nrnunits.lib`,
@@ -25,7 +26,7 @@ use super::store::{KeyBuilder, Store, StoreKey};
 /// What to look for and what the user adds.
 #[derive(Clone, Debug, Default)]
 pub struct NeuronDiscoveryOptions {
-    /// An explicit NEURON prefix (`--neuron-home`), tried before `NRNHOME`.
+    /// An explicit NEURON prefix (`--neuron-home`): the only one tried.
     pub neuron_home: Option<PathBuf>,
     /// Extra compile flags (nrnivmodl's `-incflags`).
     pub include_flags: String,
@@ -261,28 +262,31 @@ fn find_neuron_prefix(
 ) -> Result<(PathBuf, String), ToolchainError> {
     let mut places = Vec::new();
     let mut candidates: Vec<(PathBuf, String)> = Vec::new();
+    // An explicit prefix is the only candidate: falling back elsewhere would build with another NEURON.
     if let Some(home) = &options.neuron_home {
         candidates.push((home.clone(), "--neuron-home".to_string()));
-    }
-    match &environment.nrnhome {
-        Some(home) => candidates.push((home.clone(), "NRNHOME".to_string())),
-        None => places.push("  NRNHOME: not set".to_string()),
-    }
-    add_virtual_environment_candidates(
-        environment.virtual_env.as_deref(),
-        "neuron",
-        "neuron/.data",
-        &mut candidates,
-        &mut places,
-    );
-    for program in ["nrnivmodl", "nocmodl"] {
-        match find_on_path(program, environment.path.as_deref()) {
-            Some(found) => {
-                for prefix in prefixes_of_program(&found) {
-                    candidates.push((prefix, format!("{program} on PATH ({})", found.display())));
+    } else {
+        match &environment.nrnhome {
+            Some(home) => candidates.push((home.clone(), "NRNHOME".to_string())),
+            None => places.push("  NRNHOME: not set".to_string()),
+        }
+        add_virtual_environment_candidates(
+            environment.virtual_env.as_deref(),
+            "neuron",
+            "neuron/.data",
+            &mut candidates,
+            &mut places,
+        );
+        for program in ["nrnivmodl", "nocmodl"] {
+            match find_on_path(program, environment.path.as_deref()) {
+                Some(found) => {
+                    for prefix in prefixes_of_program(&found) {
+                        candidates
+                            .push((prefix, format!("{program} on PATH ({})", found.display())));
+                    }
                 }
+                None => places.push(format!("  {program}: not on PATH")),
             }
-            None => places.push(format!("  {program}: not on PATH")),
         }
     }
     for (prefix, found_by) in candidates {

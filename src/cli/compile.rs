@@ -19,7 +19,7 @@ use super::exit;
 use super::package_session::{
     open_session, print_problems, problem_diagnostics, usage_error, PackageSession,
 };
-use crate::build::exec::Executor;
+use crate::build::exec::{Executor, ProcessCounts};
 use crate::build::progress::{Progress, ProgressMode};
 use crate::build::toolchain::{NeuronDiscoveryOptions, NeuronToolchain};
 use crate::diagnostics::{human, json, Code, Diagnostic, FileReport};
@@ -46,6 +46,8 @@ pub struct CompileArguments {
 struct CompileOutcome<'a> {
     session: &'a PackageSession,
     compiled: &'a Compiled,
+    /// Every process the compile started (the build's, the interpreter's, the load test).
+    processes: ProcessCounts,
 }
 
 pub fn run(arguments: &CompileArguments) -> ExitCode {
@@ -119,6 +121,7 @@ pub fn run(arguments: &CompileArguments) -> ExitCode {
     let outcome = CompileOutcome {
         session: &session,
         compiled: &compiled,
+        processes: executor.counts(),
     };
     let written = match options.format {
         BuildFormat::Human => print_compile_human(&outcome, &summary, options.verbose),
@@ -318,6 +321,7 @@ fn print_compile_json(
         "assets": assets,
         "asset_diagnostics": asset_findings,
         "build": build_report_json(&outcome.compiled.report, summary),
+        "processes": outcome.processes,
         "load_test": outcome.compiled.load_test,
     });
     let stdout = std::io::stdout();

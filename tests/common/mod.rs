@@ -109,6 +109,10 @@ pub fn write_installed_package(
     }
 }
 
-/// A density mechanism that both nocmodl and modcc accept.
+/// A density mechanism that NEURON builds (nocmodl, then its C++ compiles: the current is declared).
 #[allow(dead_code)]
-pub const SMALL_DENSITY_MOD: &str = "NEURON {\n    SUFFIX leak\n    NONSPECIFIC_CURRENT i\n    RANGE g, e\n}\n\nPARAMETER {\n    g = 0.001 (S/cm2)\n    e = -65 (mV)\n}\n\nBREAKPOINT {\n    i = g*(v - e)\n}\n";
+pub const SMALL_DENSITY_MOD: &str = "NEURON {\n    SUFFIX leak\n    NONSPECIFIC_CURRENT i\n    RANGE g, e\n}\n\nPARAMETER {\n    g = 0.001 (S/cm2)\n    e = -65 (mV)\n}\n\nASSIGNED {\n    v (mV)\n    i (mA/cm2)\n}\n\nBREAKPOINT {\n    i = g*(v - e)\n}\n";
+
+/// A density mechanism that Arbor builds (modcc refuses `v` and the current in ASSIGNED).
+#[allow(dead_code)]
+pub const SMALL_ARBOR_DENSITY_MOD: &str = "NEURON {\n    SUFFIX leak\n    NONSPECIFIC_CURRENT i\n    RANGE g, e\n}\n\nPARAMETER {\n    g = 0.001 (S/cm2)\n    e = -65 (mV)\n}\n\nBREAKPOINT {\n    i = g*(v - e)\n}\n";

@@ -8,6 +8,8 @@
 mod builtin_declared_in_assigned;
 mod celcius_declared;
 mod conductance_rules;
+mod derivative_operator_crash;
+mod derivative_without_equation;
 mod duplicate_declaration;
 mod external_in_function;
 mod function_result_never_assigned;
@@ -19,6 +21,7 @@ mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
 mod ion_variable_invalid;
 mod ion_variable_undeclared;
+mod kinetic_statement_after_reaction;
 mod missing_breakpoint;
 mod misspelt_celsius;
 mod net_receive_argument_count;
@@ -34,7 +37,9 @@ mod read_ion_variable_written;
 mod recursive_function;
 mod shadowed_name;
 mod simulator_variable_assigned;
+mod solve_method_mismatch;
 mod solve_target_missing;
+mod solve_without_method;
 mod state_declared_global;
 pub mod suppression;
 mod table_rules;
@@ -44,13 +49,15 @@ mod unused_variable;
 mod variable_and_function;
 mod verbatim_in_threadsafe;
 
+use foldhash::HashSet;
+
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::mechanism::{mechanism_facts, MechanismFacts};
 use crate::semantics::symbols::{NameUse, Scope, SymbolTable};
 use crate::span::{Span, TextEdit};
 use crate::syntax::ast::{Declaration, DeclarationBlock, ExpressionKind, ItemKind, Name};
-use crate::syntax::token::TokenKind;
+use crate::syntax::token::{Token, TokenKind};
 use crate::syntax::visit::{
     for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
 };
@@ -79,6 +86,9 @@ pub struct LintContext<'a> {
     /// The file's INCLUDEs as looked up; `None` when the caller cannot look files up (e.g. a source given from
     /// memory), so they are neither checked nor followed.
     pub included: Option<&'a [IncludedFile]>,
+    /// Every identifier-like word written in the file's VERBATIM blocks (C code there may declare or use it), found
+    /// once so that each question about a name costs one lookup.
+    pub verbatim_words: HashSet<&'a [u8]>,
 }
 
 impl LintContext<'_> {
@@ -102,7 +112,7 @@ impl LintContext<'_> {
     }
 
     /// The bytes of every name declared in the file's `blocks` blocks.
-    pub fn names_declared_in(&self, blocks: &[DeclarationBlock]) -> Vec<&[u8]> {
+    pub fn names_declared_in(&self, blocks: &[DeclarationBlock]) -> HashSet<&[u8]> {
         blocks
             .iter()
             .flat_map(|&block| self.declarations_in(block))
@@ -183,16 +193,7 @@ impl LintContext<'_> {
 
     /// Whether `word` is written in any VERBATIM block of the file (C code there may declare or use it).
     pub fn mentioned_in_verbatim(&self, word: &[u8]) -> bool {
-        self.parse
-            .tokens
-            .iter()
-            .filter(|token| {
-                matches!(
-                    token.kind,
-                    TokenKind::Verbatim | TokenKind::UnterminatedVerbatim
-                )
-            })
-            .any(|token| contains_word(token.span.slice(self.source), word))
+        self.verbatim_words.contains(word)
     }
 
     /// The bytes of every variable named in a USEION statement's READ or WRITE list.
@@ -206,14 +207,21 @@ impl LintContext<'_> {
     }
 }
 
-/// Whether `word` occurs in `text` between non-identifier bytes.
-pub fn contains_word(text: &[u8], word: &[u8]) -> bool {
-    let is_identifier = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
-    memchr::memmem::find_iter(text, word).any(|start| {
-        let before = start.checked_sub(1).map(|index| text[index]);
-        let after = text.get(start + word.len()).copied();
-        !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier)
-    })
+/// The words of the file's VERBATIM blocks: the runs of identifier bytes (letters, digits, `_`), so a name is in
+/// the set exactly when it occurs between non-identifier bytes.
+pub fn verbatim_words<'a>(source: &'a [u8], tokens: &[Token]) -> HashSet<&'a [u8]> {
+    let is_identifier = |byte: &u8| byte.is_ascii_alphanumeric() || *byte == b'_';
+    tokens
+        .iter()
+        .filter(|token| {
+            matches!(
+                token.kind,
+                TokenKind::Verbatim | TokenKind::UnterminatedVerbatim
+            )
+        })
+        .flat_map(|token| token.span.slice(source).split(|byte| !is_identifier(byte)))
+        .filter(|word| !word.is_empty())
+        .collect()
 }
 
 /// The edit that deletes `declaration`: its whole line when nothing else is on it, otherwise the declaration and
@@ -289,6 +297,8 @@ pub static RULES: &[&Rule] = &[
     &function_result_not_set::RULE,
     &recursive_function::RULE,
     &external_in_function::RULE,
+    &solve_without_method::RULE,
+    &kinetic_statement_after_reaction::RULE,
     &solve_target_missing::RULE,
     &global_undeclared::RULE,
     &simulator_variable_assigned::RULE,
@@ -308,6 +318,9 @@ pub static RULES: &[&Rule] = &[
     &include_missing::RULE,
     &net_receive_argument_count::RULE,
     &pointer_undeclared::RULE,
+    &derivative_operator_crash::RULE,
+    &solve_method_mismatch::RULE,
+    &derivative_without_equation::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,
@@ -379,6 +392,7 @@ pub fn lint_with_includes(
             dialect,
             symbols: &symbols,
             included: included.as_deref(),
+            verbatim_words: verbatim_words(source, &parse.tokens),
         };
         for rule in RULES.iter().filter(|rule| rule.dialects.contains(&dialect)) {
             diagnostics.extend((rule.check)(&context, rule));

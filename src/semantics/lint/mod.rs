@@ -30,13 +30,16 @@ mod net_receive_constructs_misplaced;
 mod net_receive_duplicated;
 mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
+mod nrnunits_names;
 mod parameter_without_unit;
 mod pointer_undeclared;
 mod range_undeclared;
+mod reaction_outside_kinetic;
 mod read_ion_variable_written;
 mod recursive_function;
 mod shadowed_name;
 mod simulator_variable_assigned;
+mod solve_after_derivative_block;
 mod solve_method_mismatch;
 mod solve_target_missing;
 mod solve_without_method;
@@ -45,6 +48,7 @@ pub mod suppression;
 mod table_rules;
 mod undeclared_name;
 mod undefined_name;
+mod unit_redefined;
 mod unused_variable;
 mod variable_and_function;
 mod verbatim_in_threadsafe;
@@ -303,6 +307,7 @@ pub static RULES: &[&Rule] = &[
     &global_undeclared::RULE,
     &simulator_variable_assigned::RULE,
     &net_receive_duplicated::RULE,
+    &reaction_outside_kinetic::RULE,
     &ion_variable_declared_constant::RULE,
     &variable_and_function::RULE,
     &duplicate_declaration::RULE,
@@ -321,6 +326,8 @@ pub static RULES: &[&Rule] = &[
     &derivative_operator_crash::RULE,
     &solve_method_mismatch::RULE,
     &derivative_without_equation::RULE,
+    &unit_redefined::RULE,
+    &solve_after_derivative_block::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,
@@ -353,50 +360,24 @@ pub fn lint_with_includes(
 ) -> Vec<Diagnostic> {
     let parse = parse(source, dialect);
     let mut diagnostics = parse.diagnostics.clone();
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        let facts = mechanism_facts(&parse.file);
-        let included: Option<Vec<IncludedFile>> = include_lookup.map(|lookup| {
-            facts
-                .includes
-                .iter()
-                .map(|&quoted| IncludedFile {
-                    quoted,
-                    contents: lookup(quoted.text(source).trim_matches('"')),
-                })
-                .collect()
-        });
-        // The declarations of the files read are the file's too (nocmodl pastes them in); one level deep.
-        let included_tables: Vec<SymbolTable> = included
-            .iter()
-            .flatten()
-            .filter_map(|file| file.contents.as_ref().ok())
-            .map(|contents| {
-                let included_parse = crate::syntax::parse(contents, dialect);
-                let included_facts = mechanism_facts(&included_parse.file);
-                SymbolTable::build(
-                    &included_parse.file,
-                    contents,
-                    &included_facts,
-                    dialect,
-                    &[],
-                )
+    let first_error = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| diagnostic.primary.span.start)
+        .min();
+    match first_error {
+        None => diagnostics.extend(run_rules(source, &parse, dialect, include_lookup, &|_| {
+            true
+        })),
+        // nocmodl makes some checks while it parses, so it reports them before a syntax error further down: those
+        // rules run on the part of the file before the first error.
+        Some(first_error) => diagnostics.extend(
+            run_rules(source, &parse, dialect, include_lookup, &|rule| {
+                RULES_BEFORE_SYNTAX_ERRORS.contains(&rule.code)
             })
-            .collect();
-        let mut symbols =
-            SymbolTable::build(&parse.file, source, &facts, dialect, &included_tables);
-        symbols.complete = included_tables.len() == facts.includes.len();
-        let context = LintContext {
-            source,
-            parse: &parse,
-            facts: &facts,
-            dialect,
-            symbols: &symbols,
-            included: included.as_deref(),
-            verbatim_words: verbatim_words(source, &parse.tokens),
-        };
-        for rule in RULES.iter().filter(|rule| rule.dialects.contains(&dialect)) {
-            diagnostics.extend((rule.check)(&context, rule));
-        }
+            .into_iter()
+            .filter(|finding| finding.primary.span.end <= first_error),
+        ),
     }
     let index = LineIndex::new(source);
     let suppressions = Suppressions::read(source, &parse.tokens, &index);
@@ -426,6 +407,65 @@ pub fn lint_with_includes(
     }
     diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
     diagnostics
+}
+
+/// Rules whose findings depend only on the text before them, as nocmodl checks them while it parses (an invalid ion
+/// variable, a unit defined again, a SOLVE after its DERIVATIVE block): they also run on a file with syntax errors,
+/// and their findings before the first error are kept, in the order nocmodl would report them.
+const RULES_BEFORE_SYNTAX_ERRORS: &[&str] = &["N110", "N119", "N120"];
+
+/// The findings of the rules of `dialect` that `selected` picks, on a parsed file.
+fn run_rules(
+    source: &[u8],
+    parse: &Parse,
+    dialect: Dialect,
+    include_lookup: Option<IncludeLookup<'_>>,
+    selected: &dyn Fn(&Rule) -> bool,
+) -> Vec<Diagnostic> {
+    let facts = mechanism_facts(&parse.file);
+    let included: Option<Vec<IncludedFile>> = include_lookup.map(|lookup| {
+        facts
+            .includes
+            .iter()
+            .map(|&quoted| IncludedFile {
+                quoted,
+                contents: lookup(quoted.text(source).trim_matches('"')),
+            })
+            .collect()
+    });
+    // The declarations of the files read are the file's too (nocmodl pastes them in); one level deep.
+    let included_tables: Vec<SymbolTable> = included
+        .iter()
+        .flatten()
+        .filter_map(|file| file.contents.as_ref().ok())
+        .map(|contents| {
+            let included_parse = crate::syntax::parse(contents, dialect);
+            let included_facts = mechanism_facts(&included_parse.file);
+            SymbolTable::build(
+                &included_parse.file,
+                contents,
+                &included_facts,
+                dialect,
+                &[],
+            )
+        })
+        .collect();
+    let mut symbols = SymbolTable::build(&parse.file, source, &facts, dialect, &included_tables);
+    symbols.complete = included_tables.len() == facts.includes.len();
+    let context = LintContext {
+        source,
+        parse,
+        facts: &facts,
+        dialect,
+        symbols: &symbols,
+        included: included.as_deref(),
+        verbatim_words: verbatim_words(source, &parse.tokens),
+    };
+    RULES
+        .iter()
+        .filter(|rule| rule.dialects.contains(&dialect) && selected(rule))
+        .flat_map(|rule| (rule.check)(&context, rule))
+        .collect()
 }
 
 #[cfg(test)]

@@ -30,27 +30,36 @@ pub fn check(source: &[u8], tokens: &[Token], file: &File, dialect: Dialect) -> 
     findings.diagnostics
 }
 
-/// Reactions `~ A <-> B (…)` belong in KINETIC blocks: both compilers refuse one anywhere else (nocmodl's grammar
-/// in DERIVATIVE, LINEAR and NONLINEAR blocks, its "equations can't occur in this type of block" elsewhere; modcc
-/// "reaction statement not allowed" outside KINETIC). modcc's parser also takes them only at the top of the
-/// KINETIC block, not inside an `if` ("reaction expressions are not allowed inside a nested scope").
+/// Where the grammars refuse a reaction `~ A <-> B (…)`: nocmodl's in a DERIVATIVE, LINEAR or NONLINEAR block;
+/// modcc's inside an `if` of a KINETIC block ("reaction expressions are not allowed inside a nested scope").
+/// Elsewhere outside KINETIC both refuse it after parsing (lint B105).
 fn check_reaction_placement(file: &File, findings: &mut Findings<'_>) {
     for item in &file.items {
         let ItemKind::Callable(callable) = &item.kind else {
             continue;
         };
         let in_kinetic = callable.kind == CallableKind::Kinetic;
+        let refused_by_grammar = match findings.dialect {
+            Dialect::Neuron => matches!(
+                callable.kind,
+                CallableKind::Derivative | CallableKind::Linear | CallableKind::Nonlinear
+            ),
+            Dialect::Arbor => false,
+        };
         for_each_statement_in_block(&callable.body, 1, &mut |statement, depth| {
             if !matches!(statement.kind, StatementKind::Reaction { .. }) {
                 return;
             }
-            if !in_kinetic {
+            if refused_by_grammar {
                 findings.refused(
                     statement.span,
-                    "a reaction is only allowed in a KINETIC block".to_string(),
+                    format!(
+                        "nocmodl's grammar has no reaction in a {} block",
+                        callable.kind.keyword()
+                    ),
                     Some("move the reaction into a KINETIC block solved with `METHOD sparse`"),
                 );
-            } else if depth > 1 && findings.dialect == Dialect::Arbor {
+            } else if in_kinetic && depth > 1 && findings.dialect == Dialect::Arbor {
                 findings.refused(
                     statement.span,
                     "modcc takes reactions only at the top of a KINETIC block, not inside `if`"

@@ -7,8 +7,9 @@
 //! (`GLIA_SCALING_SIZES=10000,50000` overrides), in two shapes:
 //! - `parameters`: one PARAMETER block of N entries `pK = K.5 (mV)`, none of them used, so `glia lint` warns about
 //!   each (W005): the output grows with the input too;
-//! - `mixed`: N/3 PARAMETERs, N/3 ASSIGNED variables (all listed in one RANGE statement) and N/3 assignments
-//!   `aK = pK*v` in BREAKPOINT; every name is used, so lint finds nothing.
+//! - `mixed`: N/3 PARAMETERs, N/3 ASSIGNED variables (each in a RANGE statement) and N/3 assignments `aK = pK*v`
+//!   in BREAKPOINT; every name is used, so lint finds no error (exit status 0; NEURON warns once about the
+//!   undeclared current).
 //!
 //! Each command is a whole `glia` process as a user runs it (human output to /dev/null, one worker thread, the file
 //! in the page cache): `glia lint FILE` (NEURON), `glia lint --dialect arbor FILE` and `glia check FILE`; the best of
@@ -132,16 +133,17 @@ impl Shape {
             }
             Shape::Mixed => {
                 let third = size / 3;
-                text.push_str("NEURON {\n    SUFFIX scaling NONSPECIFIC_CURRENT i\n    RANGE ");
+                // One RANGE statement per line: nocmodl refuses lines over 511 characters.
+                text.push_str("NEURON {\n    SUFFIX scaling\n    NONSPECIFIC_CURRENT i\n");
                 for index in 0..third {
-                    let separator = if index + 1 < third { ", " } else { "\n" };
-                    write!(text, "a{index}{separator}").unwrap();
+                    writeln!(text, "    RANGE a{index}").unwrap();
                 }
                 text.push_str("}\nPARAMETER {\n");
                 for index in 0..third {
                     writeln!(text, "    p{index} = {index}.5 (mV)").unwrap();
                 }
-                text.push_str("}\nASSIGNED {\n    v (mV)\n    i (mA/cm2)\n");
+                // Neither `v` nor the current declared: modcc refuses both in ASSIGNED (nocmodl only warns).
+                text.push_str("}\nASSIGNED {\n");
                 for index in 0..third {
                     writeln!(text, "    a{index} (mV)").unwrap();
                 }

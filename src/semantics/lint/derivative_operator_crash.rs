@@ -3,7 +3,7 @@
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::span::Span;
-use crate::syntax::ast::{CallableKind, ExpressionKind, ItemKind, StatementKind};
+use crate::syntax::ast::{CallableKind, StatementKind};
 use crate::syntax::token::TokenKind;
 use crate::syntax::visit::for_each_statement_in_block;
 use crate::syntax::Dialect;
@@ -40,20 +40,12 @@ write `x^2` as `x*x` or `pow(x, 2)`.
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for item in &context.parse.file.items {
-        let ItemKind::Callable(callable) = &item.kind else {
-            continue;
-        };
-        if callable.kind != CallableKind::Derivative {
-            continue;
-        }
+    for (_, callable) in context.callables_of(CallableKind::Derivative) {
         for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
             let StatementKind::Assignment { target, value } = &statement.kind else {
                 return;
             };
-            let is_derivative = matches!(&target.kind, ExpressionKind::Variable { name, .. }
-                if name.span.slice(context.source).ends_with(b"'"));
-            if is_derivative {
+            if context.is_derivative(target) {
                 if let Some(operator) = operator_outside_call_arguments(context, value.span) {
                     findings.push(
                         rule.finding(
@@ -116,16 +108,14 @@ fn operator_outside_call_arguments(context: &LintContext<'_>, span: Span) -> Opt
 
 #[cfg(test)]
 mod tests {
-    use crate::semantics::lint::lint;
+    use crate::semantics::lint::finds;
     use crate::syntax::Dialect;
 
     fn crashes(equation: &str) -> bool {
         let source = format!(
             "NEURON {{ SUFFIX d }}\nSTATE {{ c }}\nBREAKPOINT {{ SOLVE s METHOD cnexp }}\nDERIVATIVE s {{\n    c' = {equation}\n}}\n"
         );
-        lint(source.as_bytes(), Dialect::Neuron)
-            .iter()
-            .any(|diagnostic| diagnostic.code.as_str() == "N116")
+        finds("N116", &source, Dialect::Neuron)
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::span::Span;
-use crate::syntax::ast::{CallableKind, ExpressionKind, ItemKind, StatementKind};
+use crate::syntax::ast::{CallableKind, StatementKind};
 use crate::syntax::visit::for_each_statement_in_block;
 use crate::syntax::Dialect;
 
@@ -35,18 +35,11 @@ Write the state's equation `c' = …`, or make the block a PROCEDURE and call it
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for item in &context.parse.file.items {
-        let ItemKind::Callable(callable) = &item.kind else {
-            continue;
-        };
-        if callable.kind != CallableKind::Derivative {
-            continue;
-        }
+    for (_, callable) in context.callables_of(CallableKind::Derivative) {
         let mut has_equation = false;
         for_each_statement_in_block(&callable.body, 1, &mut |statement, _depth| {
             if let StatementKind::Assignment { target, .. } = &statement.kind {
-                has_equation |= matches!(&target.kind, ExpressionKind::Variable { name, .. }
-                    if name.span.slice(context.source).ends_with(b"'"));
+                has_equation |= context.is_derivative(target);
             }
         });
         if !has_equation {
@@ -73,14 +66,12 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use crate::semantics::lint::lint;
+    use crate::semantics::lint::finds;
     use crate::syntax::Dialect;
 
     fn refused(body: &str) -> bool {
         let source = format!("NEURON {{ SUFFIX d }}\nSTATE {{ c }}\nDERIVATIVE s {{ {body} }}\n");
-        lint(source.as_bytes(), Dialect::Neuron)
-            .iter()
-            .any(|diagnostic| diagnostic.code.as_str() == "N118")
+        finds("N118", &source, Dialect::Neuron)
     }
 
     #[test]

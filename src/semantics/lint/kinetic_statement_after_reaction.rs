@@ -2,7 +2,7 @@
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{CallableKind, ItemKind, StatementKind};
+use crate::syntax::ast::{CallableKind, StatementKind};
 use crate::syntax::Dialect;
 
 pub static RULE: Rule = Rule {
@@ -36,13 +36,7 @@ Compute every rate before the first reaction (or in a PROCEDURE called there).
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for item in &context.parse.file.items {
-        let ItemKind::Callable(callable) = &item.kind else {
-            continue;
-        };
-        if callable.kind != CallableKind::Kinetic {
-            continue;
-        }
+    for (item, callable) in context.callables_of(CallableKind::Kinetic) {
         let Some(first_reaction) = callable
             .body
             .statements
@@ -86,16 +80,14 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use crate::semantics::lint::lint;
+    use crate::semantics::lint::finds;
     use crate::syntax::Dialect;
 
     fn refused(body: &str) -> bool {
         let source = format!(
             "NEURON {{ SUFFIX k }}\nSTATE {{ A B C D }}\nBREAKPOINT {{\n    SOLVE s METHOD sparse\n}}\nKINETIC s {{\n    LOCAL x\n{body}\n}}\n"
         );
-        lint(source.as_bytes(), Dialect::Arbor)
-            .iter()
-            .any(|diagnostic| diagnostic.code.as_str() == "A112")
+        finds("A112", &source, Dialect::Arbor)
     }
 
     #[test]

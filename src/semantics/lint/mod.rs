@@ -60,7 +60,10 @@ use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::mechanism::{mechanism_facts, MechanismFacts};
 use crate::semantics::symbols::{NameUse, Scope, SymbolTable};
 use crate::span::{Span, TextEdit};
-use crate::syntax::ast::{Declaration, DeclarationBlock, ExpressionKind, ItemKind, Name};
+use crate::syntax::ast::{
+    Callable, CallableKind, Declaration, DeclarationBlock, Expression, ExpressionKind, Item,
+    ItemKind, Name,
+};
 use crate::syntax::token::{Token, TokenKind};
 use crate::syntax::visit::{
     for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
@@ -113,6 +116,41 @@ impl LintContext<'_> {
                 } if *item_block == block => declarations.as_slice(),
                 _ => &[],
             })
+    }
+
+    /// Every block of statements of the kind `kind` (DERIVATIVE, KINETIC …), with its item.
+    pub fn callables_of(&self, kind: CallableKind) -> impl Iterator<Item = (&Item, &Callable)> {
+        self.callables()
+            .filter(move |(_, callable)| callable.kind == kind)
+    }
+
+    /// Every block of statements of the file, with its item.
+    pub fn callables(&self) -> impl Iterator<Item = (&Item, &Callable)> {
+        self.parse
+            .file
+            .items
+            .iter()
+            .filter_map(|item| match &item.kind {
+                ItemKind::Callable(callable) => Some((item, &**callable)),
+                _ => None,
+            })
+    }
+
+    /// The block named `name` (the bytes of a name in the source), if the file defines one.
+    pub fn callable_named(&self, name: &[u8]) -> Option<&Callable> {
+        self.callables()
+            .map(|(_, callable)| callable)
+            .find(|callable| {
+                callable
+                    .name
+                    .is_some_and(|block| block.span.slice(self.source) == name)
+            })
+    }
+
+    /// Whether `target` is a derivative `x'`, the left side of a derivative equation.
+    pub fn is_derivative(&self, target: &Expression) -> bool {
+        matches!(&target.kind, ExpressionKind::Variable { name, .. }
+            if name.span.slice(self.source).ends_with(b"'"))
     }
 
     /// The bytes of every name declared in the file's `blocks` blocks.
@@ -466,6 +504,14 @@ fn run_rules(
         .filter(|rule| rule.dialects.contains(&dialect) && selected(rule))
         .flat_map(|rule| (rule.check)(&context, rule))
         .collect()
+}
+
+/// Whether linting `source` in `dialect` gives a finding with `code` (for the rules' unit tests).
+#[cfg(test)]
+pub(crate) fn finds(code: &str, source: &str, dialect: Dialect) -> bool {
+    lint(source.as_bytes(), dialect)
+        .iter()
+        .any(|diagnostic| diagnostic.code.as_str() == code)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{CallableKind, ItemKind, StatementKind};
+use crate::syntax::ast::{CallableKind, StatementKind};
 use crate::syntax::visit::for_each_statement_in_block;
 use crate::syntax::Dialect;
 
@@ -35,10 +35,7 @@ Move the reactions into a KINETIC block and solve it with `METHOD sparse`.
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for item in &context.parse.file.items {
-        let ItemKind::Callable(callable) = &item.kind else {
-            continue;
-        };
+    for (_, callable) in context.callables() {
         if callable.kind == CallableKind::Kinetic {
             continue;
         }

@@ -2,7 +2,7 @@
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{CallableKind, ItemKind, StatementKind};
+use crate::syntax::ast::{CallableKind, StatementKind};
 use crate::syntax::visit::for_each_statement;
 use crate::syntax::Dialect;
 
@@ -61,22 +61,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         else {
             return;
         };
-        let wanted = name.span.slice(context.source);
-        let solved = context
-            .parse
-            .file
-            .items
-            .iter()
-            .find_map(|item| match &item.kind {
-                ItemKind::Callable(callable)
-                    if callable
-                        .name
-                        .is_some_and(|block| block.span.slice(context.source) == wanted) =>
-                {
-                    Some(callable)
-                }
-                _ => None,
-            });
+        let solved = context.callable_named(name.span.slice(context.source));
         if let Some(callable) = solved.filter(|callable| !kinds.contains(&callable.kind)) {
             findings.push(
                 rule.finding(
@@ -99,16 +84,14 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use crate::semantics::lint::lint;
+    use crate::semantics::lint::finds;
     use crate::syntax::Dialect;
 
     fn refused(method: &str, block: &str) -> bool {
         let source = format!(
             "NEURON {{ SUFFIX m }}\nSTATE {{ c d }}\nBREAKPOINT {{ SOLVE s METHOD {method} }}\n{block}\n"
         );
-        lint(source.as_bytes(), Dialect::Neuron)
-            .iter()
-            .any(|diagnostic| diagnostic.code.as_str() == "N117")
+        finds("N117", &source, Dialect::Neuron)
     }
 
     #[test]

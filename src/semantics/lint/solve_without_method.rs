@@ -3,7 +3,7 @@
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::span::Span;
-use crate::syntax::ast::{CallableKind, ExpressionKind, ItemKind, StatementKind};
+use crate::syntax::ast::{CallableKind, StatementKind};
 use crate::syntax::visit::{for_each_statement, for_each_statement_in_block};
 use crate::syntax::Dialect;
 
@@ -47,20 +47,10 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         else {
             return;
         };
-        let wanted = name.span.slice(context.source);
-        for item in &context.parse.file.items {
-            let ItemKind::Callable(callable) = &item.kind else {
-                continue;
-            };
-            if !callable
-                .name
-                .is_some_and(|block| block.span.slice(context.source) == wanted)
-            {
-                continue;
-            }
+        if let Some(callable) = context.callable_named(name.span.slice(context.source)) {
             let Some(first) = first_integrated_statement(context, callable.kind, &callable.body)
             else {
-                continue;
+                return;
             };
             let what = if callable.kind == CallableKind::Kinetic {
                 "a reaction"
@@ -101,9 +91,7 @@ fn first_integrated_statement(
         }
         first = match (&statement.kind, kind) {
             (StatementKind::Assignment { target, .. }, CallableKind::Derivative) => {
-                matches!(&target.kind, ExpressionKind::Variable { name, .. }
-                    if name.span.slice(context.source).ends_with(b"'"))
-                .then_some(target.span)
+                context.is_derivative(target).then_some(target.span)
             }
             (StatementKind::Reaction { .. }, CallableKind::Kinetic) => Some(statement.span),
             _ => None,

@@ -66,14 +66,12 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use crate::semantics::lint::lint;
+    use crate::semantics::lint::finds;
     use crate::syntax::Dialect;
 
     fn refused(definition: &str) -> bool {
         let source = format!("NEURON {{ SUFFIX u }}\nUNITS {{\n    {definition}\n}}\n");
-        lint(source.as_bytes(), Dialect::Neuron)
-            .iter()
-            .any(|diagnostic| diagnostic.code.as_str() == "N119")
+        finds("N119", &source, Dialect::Neuron)
     }
 
     #[test]

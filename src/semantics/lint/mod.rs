@@ -7,6 +7,7 @@
 
 mod builtin_declared_in_assigned;
 mod celcius_declared;
+mod cnexp_undifferentiable;
 mod conductance_rules;
 mod derivative_operator_crash;
 mod derivative_without_equation;
@@ -341,6 +342,7 @@ pub static RULES: &[&Rule] = &[
     &external_in_function::RULE,
     &solve_without_method::RULE,
     &kinetic_statement_after_reaction::RULE,
+    &cnexp_undifferentiable::RULE,
     &solve_target_missing::RULE,
     &global_undeclared::RULE,
     &simulator_variable_assigned::RULE,

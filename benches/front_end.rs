@@ -47,6 +47,9 @@ use std::time::{Duration, Instant, SystemTime};
 use criterion::{Criterion, SamplingMode, Throughput};
 use glia::syntax::lexer::lex;
 use glia::syntax::{parse, parse_grammar, Dialect};
+use measure::run_measured;
+
+mod measure;
 
 /// The allocator of the `glia` binary, so that the figures are the binary's.
 #[global_allocator]
@@ -301,49 +304,6 @@ fn own_resident_bytes() -> u64 {
         .ok()
         .and_then(|text| text.split_whitespace().nth(1)?.parse::<u64>().ok())
         .map_or(0, |pages| pages * page)
-}
-
-/// One finished child process.
-struct Measured {
-    wall: Duration,
-    peak_rss_bytes: u64,
-    /// The exit code, or `-signal` when a signal ended it.
-    status: i32,
-}
-
-/// Runs `command` to completion, reaping it with `wait4` to get its peak resident set size.
-fn run_measured(command: &mut Command) -> std::io::Result<Measured> {
-    let start = Instant::now();
-    let child = command.spawn()?;
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is plain old data; all-zero is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: `pid` is our own unreaped child; the out-pointers are valid for the call. `Child` is never waited
-        // on afterwards (dropping it does not wait), so the pid is reaped exactly once.
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped == pid {
-            break;
-        }
-        let error = std::io::Error::last_os_error();
-        if error.kind() != std::io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    }
-    let wall = start.elapsed();
-    drop(child);
-    let status = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -libc::WTERMSIG(status)
-    };
-    Ok(Measured {
-        wall,
-        // Linux reports `ru_maxrss` in KiB.
-        peak_rss_bytes: usage.ru_maxrss.max(0) as u64 * 1024,
-        status,
-    })
 }
 
 fn process_benchmarks(manifest: &Path, corpus: &Corpus, summary: &mut Summary) {

@@ -291,7 +291,7 @@ enum NeuronOutcome {
     Registered,
     /// Renamed, byte-checked; nocmodl rejects the original too.
     OriginalRejected,
-    /// Refused for syntax errors, and nocmodl rejects the original too.
+    /// Refused (syntax errors, or a mechanism kind NEURON lacks), and nocmodl rejects the original too.
     RefusedLikeNocmodl,
     Failure(String),
 }
@@ -320,7 +320,11 @@ fn rename_and_compile_for_neuron(
     let parse_result = parse(&source, Dialect::Neuron);
     let renamed = match rename(&source, &parse_result, Dialect::Neuron, &new_name) {
         Ok(renamed) => renamed,
-        Err(RenameError::SyntaxErrors { .. }) if original_cpp.is_err() => {
+        // Refused for syntax errors, or for a mechanism kind NEURON does not have (Arbor's VOLTAGE_PROCESS and
+        // JUNCTION_PROCESS, in Arbor's own mechanisms): nocmodl rejects those files too.
+        Err(RenameError::SyntaxErrors { .. } | RenameError::NewNameRefused { .. })
+            if original_cpp.is_err() =>
+        {
             return NeuronOutcome::RefusedLikeNocmodl
         }
         Err(error) => return NeuronOutcome::Failure(format!("{label}: not renamed: {error}")),
@@ -400,7 +404,7 @@ fn renaming_changes_only_the_name_and_nocmodl_sees_only_the_new_name() {
     let summary = format!(
         "{} files: {same_code} renamed with identical C++ up to the name, {registered} renamed and registered \
          (SUFFIX nothing or inserted), {original_rejected} renamed but nocmodl rejects the original, {refused} \
-         refused for syntax errors that nocmodl also rejects, {} failures",
+         refused where nocmodl also rejects the original, {} failures",
         files.len(),
         failures.len()
     );

@@ -10,8 +10,21 @@
 //!   the matching `glia check`.
 //!
 //! Rejections for semantic reasons (undeclared names, `v` declared in ASSIGNED, ...) and compiler crashes are only
-//! counted: predicting them is the lint layer's job. The summary table, every disagreement with both messages, and
-//! the semantic rejections that `glia check` does not predict are printed, and make up the failure message.
+//! counted for `glia check`: predicting them is the lint layer's job. The summary table, every disagreement with both
+//! messages, and the semantic rejections that `glia check` does not predict are printed, and make up the failure
+//! message.
+//!
+//! `glia lint` in each compiler's dialect is held to the targets of issue #14, per compiler:
+//! - no error on a file the compiler accepts, and an error on every file it rejects for syntax;
+//! - agreement (accepted and clean, or rejected or crashed and an error) on at least 99.5% of the files;
+//! - where the compiler rejects a file and its message names a line, lint's first error on that line in at least 90%
+//!   of them. Two corrections, both checked on nocmodl: its "Non-Ascii character" message names the line before
+//!   the byte (a byte on line 1 is reported "at line 0"), so the line after is compared; and the checks it runs
+//!   after reading the whole file report the file's last line (`SOLVE … METHOD sparse` of a DERIVATIVE block,
+//!   a USEION variable redeclared in CONSTANT), which names no place: those are counted apart, not compared.
+//!
+//! A compiler that dies of a signal (nocmodl's assertion in its differentiator is a SIGABRT) has rejected the file
+//! too: lint should report the cause (N116), and such files count as rejections for the agreement.
 //!
 //! How a rejection is classified, from what the compilers print (checked by experiment):
 //! - nocmodl: its yacc parser prints `syntax error:` before its diagnostic; its reader reports `Non-Ascii character`,
@@ -79,19 +92,28 @@ fn glia_check_agrees_with_nocmodl_and_modcc_on_the_real_corpus() {
         "glia check disagrees with the real compilers:\n{report}"
     );
     println!("{report}");
-    let (lint_report, lint_false_alarms, located) = summarize_lint(&outcomes);
+    let (lint_report, scores) = summarize_lint(&outcomes);
     println!("{lint_report}");
-    assert_eq!(
-        lint_false_alarms, 0,
-        "glia lint reports errors in files the compiler accepts, or misses a syntax rejection:\n{lint_report}"
-    );
-    // The issue's target: for rejected files, lint's first error on the line the compiler names in >= 90%.
-    assert!(
-        located[1] * 10 >= located[0] * 9,
-        "lint's first error is on the compiler's line in only {} of {} rejected files:\n{lint_report}",
-        located[1],
-        located[0]
-    );
+    for (compiler, score) in Compiler::ALL.iter().zip(&scores) {
+        assert_eq!(
+            score.false_alarms,
+            0,
+            "glia lint --dialect {} reports errors in files {} accepts, or misses a syntax rejection:\n{lint_report}",
+            compiler.glia_dialect(),
+            compiler.name()
+        );
+        // Issue #14: agreement >= 99.5%, and lint's first error on the compiler's line in >= 90% of rejections.
+        assert!(
+            score.meets_targets(),
+            "glia lint against {}: agreement {} of {}, first error on the compiler's line in {} of {}; targets \
+             99.5% and 90%:\n{lint_report}",
+            compiler.name(),
+            score.agreeing(),
+            score.total(),
+            score.located[1],
+            score.located[0]
+        );
+    }
 
     // W004 against nocmodl's own notice, on the files nocmodl accepts.
     let accepted: Vec<&FileOutcome> = outcomes
@@ -238,7 +260,9 @@ enum CompilerVerdict {
     Accepted,
     RejectedForSyntax(String),
     RejectedForSemantics(String),
-    /// Crashed, timed out, or failed for a reason unrelated to the file (counted, never asserted).
+    /// Killed by a signal (an assertion, a segmentation fault): a rejection without a line.
+    Crashed(String),
+    /// Timed out, or failed for a reason unrelated to the file (counted, never asserted).
     Failed(String),
 }
 
@@ -250,6 +274,7 @@ impl CompilerVerdict {
             CompilerVerdict::RejectedForSemantics(message) => {
                 format!("rejected (semantic): {message}")
             }
+            CompilerVerdict::Crashed(message) => format!("crashed: {message}"),
             CompilerVerdict::Failed(message) => format!("failed: {message}"),
         }
     }
@@ -279,6 +304,8 @@ impl GliaVerdict {
 
 struct FileOutcome {
     relative_path: String,
+    /// How many lines the file has (nocmodl names the last one for the checks it makes after reading everything).
+    line_count: usize,
     compilers: [(CompilerVerdict, GliaVerdict); 2],
     /// `glia lint` in the compiler's dialect, per compiler.
     lint: [GliaVerdict; 2],
@@ -394,8 +421,12 @@ fn examine_file(tools: &OracleTools, corpus_root: &Path, mod_file: &Path) -> Fil
         })
         .map(str::to_string)
         .collect();
+    let bytes = fs::read(mod_file).expect("read the mod file");
+    let line_count = bytes.iter().filter(|&&byte| byte == b'\n').count()
+        + usize::from(bytes.last().is_some_and(|&byte| byte != b'\n'));
     FileOutcome {
         relative_path,
+        line_count,
         compilers,
         lint,
         nocmodl_global_notice,
@@ -509,7 +540,24 @@ fn strip_terminal_colours(text: &str) -> String {
     plain
 }
 
+/// A compiler killed by a signal, with the last line it printed (nocmodl's failed assertion, for one).
+fn crash_of(run: &ProcessRun) -> Option<CompilerVerdict> {
+    let problem = run.problem.as_ref()?;
+    problem.starts_with("terminated abnormally").then(|| {
+        let last_line = format!("{}\n{}", run.stdout, run.stderr)
+            .lines()
+            .map(str::trim)
+            .rfind(|line| !line.is_empty())
+            .unwrap_or_default()
+            .to_string();
+        CompilerVerdict::Crashed(shorten(&format!("{problem}: {last_line}")))
+    })
+}
+
 fn classify_nocmodl(run: &ProcessRun) -> CompilerVerdict {
+    if let Some(crash) = crash_of(run) {
+        return crash;
+    }
     if let Some(problem) = &run.problem {
         return CompilerVerdict::Failed(problem.clone());
     }
@@ -552,6 +600,9 @@ fn classify_nocmodl(run: &ProcessRun) -> CompilerVerdict {
 }
 
 fn classify_modcc(run: &ProcessRun, file_name: &str) -> CompilerVerdict {
+    if let Some(crash) = crash_of(run) {
+        return crash;
+    }
     if let Some(problem) = &run.problem {
         return CompilerVerdict::Failed(problem.clone());
     }
@@ -669,7 +720,7 @@ fn summarize(outcomes: &[FileOutcome]) -> (String, usize) {
     writeln!(
         report,
         "{:<9} {:>9} {:>16} {:>18} {:>7}   glia agrees: accepted->no error, syntax->error, semantic->error",
-        "compiler", "accepted", "rejected-syntax", "rejected-semantic", "failed"
+        "compiler", "accepted", "rejected-syntax", "semantic/crash", "failed"
     )
     .unwrap();
     for (compiler_index, compiler) in Compiler::ALL.into_iter().enumerate() {
@@ -682,7 +733,9 @@ fn summarize(outcomes: &[FileOutcome]) -> (String, usize) {
             let (category, agrees, asserted) = match compiler_verdict {
                 CompilerVerdict::Accepted => (0, !glia_reports_error && !glia_is_broken, true),
                 CompilerVerdict::RejectedForSyntax(_) => (1, glia_reports_error, true),
-                CompilerVerdict::RejectedForSemantics(_) => (2, glia_reports_error, glia_is_broken),
+                CompilerVerdict::RejectedForSemantics(_) | CompilerVerdict::Crashed(_) => {
+                    (2, glia_reports_error, glia_is_broken)
+                }
                 CompilerVerdict::Failed(_) => (3, false, glia_is_broken),
             };
             counts[category] += 1;
@@ -742,23 +795,44 @@ fn summarize(outcomes: &[FileOutcome]) -> (String, usize) {
     (report, disagreement_count)
 }
 
+/// How `glia lint` did against one compiler.
+#[derive(Default)]
+struct LintScore {
+    /// [accepted, rejected for syntax, rejected for semantics, crashed] x [lint clean, lint error]
+    matrix: [[usize; 2]; 4],
+    /// Lint errors on accepted files, and syntax rejections lint is silent about (both must be 0).
+    false_alarms: usize,
+    /// Rejections whose message names a line in the file, and of those, where lint's first error is on that line.
+    located: [usize; 2],
+    /// Rejections whose message names the file's last line after reading it all (not a place; not compared).
+    named_end_of_file: usize,
+}
+
+impl LintScore {
+    fn agreeing(&self) -> usize {
+        self.matrix[0][0] + self.matrix[1][1] + self.matrix[2][1] + self.matrix[3][1]
+    }
+
+    fn total(&self) -> usize {
+        self.matrix.iter().flatten().sum()
+    }
+
+    /// At least 99.5% agreement and 90% located (issue #14).
+    fn meets_targets(&self) -> bool {
+        self.agreeing() * 1000 >= self.total() * 995 && self.located[1] * 10 >= self.located[0] * 9
+    }
+}
+
 /// The `glia lint` verdict against each compiler: a confusion matrix (rows: what the compiler did; columns: whether
-/// lint reports an error), the agreement, and the files where they differ. A lint error on a file the compiler
-/// accepts, or none on a syntax rejection, is a false alarm (asserted); a semantic rejection lint does not predict
-/// yet is listed, not asserted.
-fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize, [usize; 2]) {
+/// lint reports an error), the agreement, where the first error is, and the files where they differ.
+fn summarize_lint(outcomes: &[FileOutcome]) -> (String, [LintScore; 2]) {
     let mut report = String::from(
         "glia lint against the compilers (rows: compiler; columns: lint clean / lint error)\n",
     );
-    let mut false_alarms = 0;
     let mut differences = String::new();
-    // Over both compilers: rejections whose message names a line, of which lint's first error is on that line.
-    let mut located_in_all = [0usize; 2];
+    let mut scores = [LintScore::default(), LintScore::default()];
     for (compiler_index, compiler) in Compiler::ALL.into_iter().enumerate() {
-        // [accepted, rejected for syntax, rejected for semantics] x [clean, error]
-        let mut matrix = [[0usize; 2]; 3];
-        // [rejections whose message names a line, of which lint's first error is on that line]
-        let mut located = [0usize; 2];
+        let score = &mut scores[compiler_index];
         for outcome in outcomes {
             let (compiler_verdict, _) = &outcome.compilers[compiler_index];
             let lint_verdict = &outcome.lint[compiler_index];
@@ -766,27 +840,42 @@ fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize, [usize; 2]) {
                 CompilerVerdict::Accepted => 0,
                 CompilerVerdict::RejectedForSyntax(_) => 1,
                 CompilerVerdict::RejectedForSemantics(_) => 2,
+                CompilerVerdict::Crashed(_) => 3,
                 CompilerVerdict::Failed(_) => continue,
             };
             let column = usize::from(!matches!(lint_verdict, GliaVerdict::NoError));
-            matrix[row][column] += 1;
+            score.matrix[row][column] += 1;
             if let (
                 CompilerVerdict::RejectedForSyntax(message)
                 | CompilerVerdict::RejectedForSemantics(message),
                 GliaVerdict::Errors { first_line, .. },
             ) = (compiler_verdict, lint_verdict)
             {
-                if let Some(compiler_line) = line_named_in(message) {
-                    located[0] += 1;
-                    if compiler_line == *first_line {
-                        located[1] += 1;
+                match compiler_line(compiler, message, outcome.line_count) {
+                    CompilerLine::Named(line) => {
+                        score.located[0] += 1;
+                        if line == *first_line {
+                            score.located[1] += 1;
+                        } else {
+                            writeln!(
+                                differences,
+                                "  {} ({}): first error elsewhere: {} / lint: {}",
+                                outcome.relative_path,
+                                compiler.name(),
+                                compiler_verdict.describe(),
+                                lint_verdict.describe()
+                            )
+                            .unwrap();
+                        }
                     }
+                    CompilerLine::EndOfFile => score.named_end_of_file += 1,
+                    CompilerLine::None => {}
                 }
             }
             let agrees = (row == 0) == (column == 0);
-            if !agrees {
+            if !agrees || matches!(lint_verdict, GliaVerdict::Broken(_)) {
                 if row < 2 || matches!(lint_verdict, GliaVerdict::Broken(_)) {
-                    false_alarms += 1;
+                    score.false_alarms += 1;
                 }
                 writeln!(
                     differences,
@@ -799,22 +888,11 @@ fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize, [usize; 2]) {
                 .unwrap();
             }
         }
-        located_in_all[0] += located[0];
-        located_in_all[1] += located[1];
+        let matrix = &score.matrix;
         writeln!(
             report,
-            "{:<8} first lint error on the line the compiler names: {}/{} = {:.1}%",
-            compiler.name(),
-            located[1],
-            located[0],
-            100.0 * located[1] as f64 / located[0].max(1) as f64
-        )
-        .unwrap();
-        let total: usize = matrix.iter().flatten().sum();
-        let agreeing = matrix[0][0] + matrix[1][1] + matrix[2][1];
-        writeln!(
-            report,
-            "{:<8} accepted {:>4} / {:>4}   rejected (syntax) {:>4} / {:>4}   rejected (semantic) {:>4} / {:>4}   agreement {}/{} = {:.1}%",
+            "{:<8} accepted {:>4} / {:>4}   rejected (syntax) {:>4} / {:>4}   rejected (semantic) {:>4} / {:>4}   \
+             crashed {:>3} / {:>3}   agreement {}/{} = {:.2}%",
             compiler.name(),
             matrix[0][0],
             matrix[0][1],
@@ -822,23 +900,56 @@ fn summarize_lint(outcomes: &[FileOutcome]) -> (String, usize, [usize; 2]) {
             matrix[1][1],
             matrix[2][0],
             matrix[2][1],
-            agreeing,
-            total,
-            100.0 * agreeing as f64 / total.max(1) as f64
+            matrix[3][0],
+            matrix[3][1],
+            score.agreeing(),
+            score.total(),
+            100.0 * score.agreeing() as f64 / score.total().max(1) as f64
+        )
+        .unwrap();
+        writeln!(
+            report,
+            "{:<8} first lint error on the line the compiler names: {}/{} = {:.1}% ({} more name the file's last \
+             line, not compared)",
+            compiler.name(),
+            score.located[1],
+            score.located[0],
+            100.0 * score.located[1] as f64 / score.located[0].max(1) as f64,
+            score.named_end_of_file
         )
         .unwrap();
     }
-    writeln!(
-        report,
-        "both     first lint error on the line the compiler names: {}/{} = {:.1}%",
-        located_in_all[1],
-        located_in_all[0],
-        100.0 * located_in_all[1] as f64 / located_in_all[0].max(1) as f64
-    )
-    .unwrap();
     report.push_str("files where lint and the compiler differ:\n");
     report.push_str(&differences);
-    (report, false_alarms, located_in_all)
+    (report, scores)
+}
+
+/// The line a compiler's message names, as a place in the file.
+enum CompilerLine {
+    Named(usize),
+    /// nocmodl's checks after the whole file is read report its last line.
+    EndOfFile,
+    None,
+}
+
+fn compiler_line(compiler: Compiler, message: &str, line_count: usize) -> CompilerLine {
+    let Some(line) = line_named_in(message) else {
+        return CompilerLine::None;
+    };
+    if compiler != Compiler::Nocmodl {
+        return CompilerLine::Named(line);
+    }
+    // nocmodl's reader reports a non-ASCII byte with the number of the line before it ("at line 0" for line 1).
+    let line = if message.contains("Non-Ascii character") {
+        line + 1
+    } else {
+        line
+    };
+    if line >= line_count {
+        CompilerLine::EndOfFile
+    } else {
+        CompilerLine::Named(line)
+    }
 }
 
 /// The line number a compiler's message names: nocmodl's "at line 12", modcc's "(line 12,col 3)".

@@ -93,6 +93,22 @@ PINS: tuple[Pin, ...] = (
         "the sdist ships the example models' mechanisms (the wheel has none)"),
     Pin("lfpy", "2.3.7", "eb7c5ab05bcd96c93566f8302bbd15fc5e11eeecd17be21f7b93342c0772015d", PREFER_SDIST,
         "LFPy's test mechanisms (only an sdist is published)"),
+    # Added for issue #14 (files this project had never seen): Arbor's own sources and more model packages.
+    Pin("arbor", "0.12.1", "b5975e8c185490c4b76ca4a76497d523b7540e81aa20cbf48780b09c391c17fd", PREFER_SDIST,
+        "Arbor's own mechanisms (default, allen, bbp, stochastic), examples, and modcc's unit-test mod files; the "
+        "newest sdist (0.12.2 was published as wheels only), judged by the pinned modcc 0.12.2"),
+    Pin("snudda", "3.0", "97d46c13ddf0cf987a9935c56fcbfa897254c7c81e75aa08f7c3d47f4f27c6d4",
+        why="striatal network models: the mechanisms of its neuron library (current and .OLD versions)"),
+    Pin("emodelrunner", "1.2.5", "018f7a41ca597eed28c29caecab99f6ae3a56c825554409d996526af7f6543bd",
+        why="Blue Brain e-model examples (somatosensory, synaptic plasticity, thalamus mechanisms)"),
+    Pin("bluepyemodel", "1.0.50", "31edcf0b62aaf4304744a3b6ae59ab3536022f71cc837c1c996db7b2bbab53a4",
+        why="the L5PC example's mechanisms"),
+    Pin("cochlear-nucleus", "2", "e01389c8a005f34d455551db96d8ab55e4aaffe2886cc742ea40a5c0e94519e8",
+        PREFER_SDIST, "cnmodel's cochlear nucleus mechanisms (only an sdist is published)"),
+    Pin("dendrotweaks", "0.5.2", "bd3fca0664c76685f3f07e0db3c0c97b83ac13c93faea73ef0e0d60f31631ae9",
+        why="DendroTweaks' default mechanisms"),
+    Pin("hippounit", "1.4.1", "cbe194f0d7f7dce3ad724cd9955054a009500d9b0cbf73eb90cb60ff61124b87",
+        why="HippoUnit's NMDA receptor test mechanism"),
 )
 
 NMODL_INCLUDE = re.compile(rb'^[ \t]*INCLUDE[ \t]+"([^"\r\n]+)"', re.MULTILINE)

@@ -164,6 +164,9 @@ impl LintConfiguration {
         if matches(&self.ignore) {
             return false;
         }
+        if self.per_file_ignores.is_empty() {
+            return true;
+        }
         let relative = self.relative(file);
         !self
             .per_file_ignores

@@ -81,7 +81,8 @@ pub fn print_reported_files(
 ) -> ExitCode {
     let format = options.format;
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: standard output is line-buffered, and a file with a million findings would cost a write per line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match format {
         DiagnosticFormat::Json => {
             let all: Vec<json::JsonDiagnostic> = reported
@@ -117,6 +118,8 @@ pub fn print_reported_files(
                 .and_then(|()| writeln!(out))
         }
     };
+    let written = written.and_then(|()| out.flush());
+    drop(out);
     let output_status = report_output_and_input_errors(written, input_errors);
 
     let count = |errors: bool| -> usize {

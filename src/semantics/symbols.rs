@@ -9,7 +9,7 @@
 //! Which builtins exist differs by dialect; the lists below were checked name by name on nocmodl 9.0.2 and modcc
 //! 0.12.2.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
@@ -135,8 +135,10 @@ const MODCC_FUNCTIONS: &[&str] = &[
 pub enum SymbolKind {
     /// A declaration in a PARAMETER, ASSIGNED, STATE, CONSTANT, INDEPENDENT or WHITE_NOISE block.
     Declared(DeclarationBlock),
-    /// A variable of a USEION statement (`ena`, `ica`, `cai` …).
+    /// A variable of a USEION statement (`ena`, `ica`, `cai` …), or modcc's `VALENCE zx` variable.
     IonVariable,
+    /// nocmodl's `c0` for each STATE `c`: a parameter it declares itself, holding the state's initial value.
+    StateInitialValue,
     NonspecificCurrent,
     ElectrodeCurrent,
     Range,
@@ -366,6 +368,22 @@ impl SymbolTable {
                 _ => {}
             }
         }
+        if dialect == Dialect::Neuron {
+            for declaration in file.items.iter().flat_map(|item| match &item.kind {
+                ItemKind::Declarations {
+                    block: DeclarationBlock::State,
+                    declarations,
+                } => declarations.as_slice(),
+                _ => &[],
+            }) {
+                table.symbols.push(Symbol {
+                    name: format!("{}0", text(&declaration.name)),
+                    kind: SymbolKind::StateInitialValue,
+                    scope: Scope::File,
+                    span: Some(declaration.name.span),
+                });
+            }
+        }
         let neuron_statements: [(&[Name], SymbolKind); 8] = [
             (&facts.pointers, SymbolKind::Pointer),
             (&facts.bbcore_pointers, SymbolKind::BbcorePointer),
@@ -384,6 +402,18 @@ impl SymbolTable {
         for ion in &facts.ions {
             for name in ion.read.iter().chain(&ion.write) {
                 add(&mut table, name, SymbolKind::IonVariable, Scope::File);
+            }
+            // modcc's `VALENCE zx`: a variable that receives the ion's valence.
+            if let Some(valence) = ion
+                .valence
+                .filter(|valence| valence.slice(source)[0].is_ascii_alphabetic())
+            {
+                add(
+                    &mut table,
+                    &Name { span: valence },
+                    SymbolKind::IonVariable,
+                    Scope::File,
+                );
             }
         }
         table.symbols.extend(
@@ -417,11 +447,12 @@ impl SymbolTable {
             }));
         }
 
-        table.uses = uses_in(file, &text);
+        let mut uses = uses_in(file, &text);
         let index = ResolutionIndex::new(&table.symbols);
-        for name_use in &mut table.uses {
+        for name_use in &mut uses {
             name_use.resolved = index.resolve(&table.symbols, name_use);
         }
+        table.uses = uses;
         table
     }
 
@@ -472,16 +503,16 @@ fn uses_in(file: &File, text: &dyn Fn(&Name) -> String) -> Vec<NameUse> {
     uses
 }
 
-/// The symbols by name, for resolution.
-struct ResolutionIndex {
-    by_name: HashMap<String, Vec<SymbolId>>,
+/// The symbols by name, for resolution (borrowing the names: one map entry per distinct name, no copies).
+struct ResolutionIndex<'a> {
+    by_name: HashMap<&'a str, Vec<SymbolId>>,
 }
 
-impl ResolutionIndex {
-    fn new(symbols: &[Symbol]) -> ResolutionIndex {
-        let mut by_name: HashMap<String, Vec<SymbolId>> = HashMap::new();
+impl<'a> ResolutionIndex<'a> {
+    fn new(symbols: &'a [Symbol]) -> ResolutionIndex<'a> {
+        let mut by_name: HashMap<&str, Vec<SymbolId>> = HashMap::with_capacity(symbols.len());
         for (id, symbol) in symbols.iter().enumerate() {
-            by_name.entry(symbol.name.clone()).or_default().push(id);
+            by_name.entry(symbol.name.as_str()).or_default().push(id);
         }
         ResolutionIndex { by_name }
     }
@@ -489,7 +520,7 @@ impl ResolutionIndex {
     /// The block's own symbol first, then the file's (for a variable, one with storage before one without), then
     /// the compiler's; functions and variables apart.
     fn resolve(&self, symbols: &[Symbol], name_use: &NameUse) -> Option<SymbolId> {
-        let candidates = self.by_name.get(&name_use.text)?;
+        let candidates = self.by_name.get(name_use.text.as_str())?;
         let is_function = |kind: SymbolKind| {
             matches!(
                 kind,

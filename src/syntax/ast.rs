@@ -154,6 +154,10 @@ pub struct UseIon {
     pub ion: Name,
     pub read: Vec<Name>,
     pub write: Vec<Name>,
+    /// The keyword of a READ clause after a WRITE clause, or of a second READ or WRITE clause: modcc reads the
+    /// clauses in any order and number, nocmodl only `READ … WRITE …`.
+    pub misordered: Option<Span>,
+    /// A signed number, or (modcc only) the name of a variable that receives the ion's valence.
     pub valence: Option<Span>,
     pub represents: Option<Span>,
 }
@@ -176,6 +180,29 @@ pub enum CallableKind {
     Constructor,
     Destructor,
     PostEvent,
+}
+
+impl CallableKind {
+    /// The keyword that opens a block of this kind.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            CallableKind::Initial => "INITIAL",
+            CallableKind::Breakpoint => "BREAKPOINT",
+            CallableKind::Derivative => "DERIVATIVE",
+            CallableKind::Kinetic => "KINETIC",
+            CallableKind::Linear => "LINEAR",
+            CallableKind::Nonlinear => "NONLINEAR",
+            CallableKind::Discrete => "DISCRETE",
+            CallableKind::Procedure => "PROCEDURE",
+            CallableKind::Function => "FUNCTION",
+            CallableKind::NetReceive => "NET_RECEIVE",
+            CallableKind::Before => "BEFORE",
+            CallableKind::After => "AFTER",
+            CallableKind::Constructor => "CONSTRUCTOR",
+            CallableKind::Destructor => "DESTRUCTOR",
+            CallableKind::PostEvent => "POST_EVENT",
+        }
+    }
 }
 
 /// A block of statements with its header: `FUNCTION rates(v (mV)) (/ms) { … }`, `BEFORE STEP { … }`.

@@ -1,8 +1,12 @@
 //! N103: a name declared twice in PARAMETER, ASSIGNED, STATE or CONSTANT.
 
+use std::collections::hash_map::Entry;
+
+use foldhash::{HashMap, HashMapExt};
+
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::DeclarationBlock;
+use crate::syntax::ast::{Declaration, DeclarationBlock};
 use crate::syntax::Dialect;
 
 pub static RULE: Rule = Rule {
@@ -41,14 +45,17 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         .flat_map(|&block| context.declarations_in(block))
         .collect();
     declarations.sort_by_key(|declaration| declaration.span.start);
+    // The first declaration of each name, found in one pass (a scan of the earlier ones per declaration is
+    // quadratic in the size of the file).
+    let mut first_of: HashMap<&[u8], &Declaration> = HashMap::with_capacity(declarations.len());
     let mut findings = Vec::new();
-    for (index, declaration) in declarations.iter().enumerate() {
+    for declaration in declarations {
         let name = declaration.name.span.slice(context.source);
-        if let Some(first) = declarations[..index]
-            .iter()
-            .find(|earlier| earlier.name.span.slice(context.source) == name)
-        {
-            findings.push(
+        match first_of.entry(name) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(declaration);
+            }
+            Entry::Occupied(first) => findings.push(
                 rule.finding(
                     format!(
                         "`{}` is declared twice",
@@ -57,8 +64,8 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                     declaration.name.span,
                     "the second declaration".to_string(),
                 )
-                .with_secondary(first.name.span, "the first declaration"),
-            );
+                .with_secondary(first.get().name.span, "the first declaration"),
+            ),
         }
     }
     findings

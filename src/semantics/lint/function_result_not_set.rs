@@ -1,6 +1,6 @@
 //! A108: a called FUNCTION that does not set its result on every path (modcc inlines it and gives up).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};

@@ -1,7 +1,10 @@
 //! B102: a GLOBAL name that no PARAMETER or ASSIGNED block declares.
 
+use foldhash::HashSet;
+
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::semantics::symbols::SymbolKind;
 use crate::syntax::ast::DeclarationBlock;
 use crate::syntax::Dialect;
 
@@ -12,7 +15,8 @@ pub static RULE: Rule = Rule {
     dialects: &[Dialect::Neuron, Dialect::Arbor],
     documentation: "## What it does
 Finds a name listed in GLOBAL that is not declared in PARAMETER or ASSIGNED (nor as a STATE, which N104 covers
-for NEURON, nor as an ion variable). A CONSTANT or a RANGE name of the same spelling does not count.
+for NEURON, nor as an ion variable). A CONSTANT or a RANGE name of the same spelling does not count. For NEURON,
+`c0` of a STATE `c` is declared: nocmodl makes it a parameter holding the state's initial value.
 
 ## Why it matters
 Both compilers refuse the file: nocmodl with \"z does not have a proper declaration\", modcc with \"z is declared
@@ -32,17 +36,29 @@ Declare the variable in PARAMETER (a value users may set) or ASSIGNED, or remove
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut declared: Vec<&[u8]> = context.names_declared_in(&[
+    if context.facts.globals.is_empty() {
+        return Vec::new();
+    }
+    let mut declared = context.names_declared_in(&[
         DeclarationBlock::Parameter,
         DeclarationBlock::Assigned,
         DeclarationBlock::State,
     ]);
     declared.extend(context.ion_variables());
+    // nocmodl declares `c0` itself for each STATE `c` (the state's initial value, a parameter).
+    let state_initial_values: HashSet<String> = context
+        .symbols
+        .symbols
+        .iter()
+        .filter(|symbol| symbol.kind == SymbolKind::StateInitialValue)
+        .map(|symbol| symbol.name.clone())
+        .collect();
     context
         .facts
         .globals
         .iter()
         .filter(|global| !declared.contains(&global.span.slice(context.source)))
+        .filter(|global| !state_initial_values.contains(context.text(global.span).as_ref()))
         .map(|global| {
             rule.finding(
                 format!(

@@ -1,6 +1,6 @@
 //! W004: a GLOBAL variable assigned in a mechanism that is not THREADSAFE.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};

@@ -1,6 +1,6 @@
 //! N109: an ion variable used in NEURON code without a declaration, so nocmodl's C++ does not compile.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -37,6 +37,9 @@ Declare the variables in ASSIGNED: `ena (mV)` and `ina (mA/cm2)`.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
+    if context.facts.ions.is_empty() {
+        return Vec::new();
+    }
     let declared: HashSet<&[u8]> = [
         DeclarationBlock::Parameter,
         DeclarationBlock::Assigned,

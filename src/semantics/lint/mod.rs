@@ -7,7 +7,10 @@
 
 mod builtin_declared_in_assigned;
 mod celcius_declared;
+mod cnexp_undifferentiable;
 mod conductance_rules;
+mod derivative_operator_crash;
+mod derivative_without_equation;
 mod duplicate_declaration;
 mod external_in_function;
 mod function_result_never_assigned;
@@ -19,6 +22,7 @@ mod ion_variable_declared_constant;
 mod ion_variable_declared_in_assigned;
 mod ion_variable_invalid;
 mod ion_variable_undeclared;
+mod kinetic_statement_after_reaction;
 mod missing_breakpoint;
 mod misspelt_celsius;
 mod net_receive_argument_count;
@@ -27,30 +31,41 @@ mod net_receive_constructs_misplaced;
 mod net_receive_duplicated;
 mod net_receive_outside_point_process;
 mod nonspecific_current_declared_in_assigned;
+mod nrnunits_names;
 mod parameter_without_unit;
 mod pointer_undeclared;
 mod range_undeclared;
+mod reaction_outside_kinetic;
 mod read_ion_variable_written;
 mod recursive_function;
 mod shadowed_name;
 mod simulator_variable_assigned;
+mod solve_after_derivative_block;
+mod solve_method_mismatch;
 mod solve_target_missing;
+mod solve_without_method;
 mod state_declared_global;
 pub mod suppression;
 mod table_rules;
 mod undeclared_name;
 mod undefined_name;
+mod unit_redefined;
 mod unused_variable;
 mod variable_and_function;
 mod verbatim_in_threadsafe;
+
+use foldhash::HashSet;
 
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::mechanism::{mechanism_facts, MechanismFacts};
 use crate::semantics::symbols::{NameUse, Scope, SymbolTable};
 use crate::span::{Span, TextEdit};
-use crate::syntax::ast::{Declaration, DeclarationBlock, ExpressionKind, ItemKind, Name};
-use crate::syntax::token::TokenKind;
+use crate::syntax::ast::{
+    Callable, CallableKind, Declaration, DeclarationBlock, Expression, ExpressionKind, Item,
+    ItemKind, Name,
+};
+use crate::syntax::token::{Token, TokenKind};
 use crate::syntax::visit::{
     for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
 };
@@ -79,6 +94,9 @@ pub struct LintContext<'a> {
     /// The file's INCLUDEs as looked up; `None` when the caller cannot look files up (e.g. a source given from
     /// memory), so they are neither checked nor followed.
     pub included: Option<&'a [IncludedFile]>,
+    /// Every identifier-like word written in the file's VERBATIM blocks (C code there may declare or use it), found
+    /// once so that each question about a name costs one lookup.
+    pub verbatim_words: HashSet<&'a [u8]>,
 }
 
 impl LintContext<'_> {
@@ -101,8 +119,43 @@ impl LintContext<'_> {
             })
     }
 
+    /// Every block of statements of the kind `kind` (DERIVATIVE, KINETIC …), with its item.
+    pub fn callables_of(&self, kind: CallableKind) -> impl Iterator<Item = (&Item, &Callable)> {
+        self.callables()
+            .filter(move |(_, callable)| callable.kind == kind)
+    }
+
+    /// Every block of statements of the file, with its item.
+    pub fn callables(&self) -> impl Iterator<Item = (&Item, &Callable)> {
+        self.parse
+            .file
+            .items
+            .iter()
+            .filter_map(|item| match &item.kind {
+                ItemKind::Callable(callable) => Some((item, &**callable)),
+                _ => None,
+            })
+    }
+
+    /// The block named `name` (the bytes of a name in the source), if the file defines one.
+    pub fn callable_named(&self, name: &[u8]) -> Option<&Callable> {
+        self.callables()
+            .map(|(_, callable)| callable)
+            .find(|callable| {
+                callable
+                    .name
+                    .is_some_and(|block| block.span.slice(self.source) == name)
+            })
+    }
+
+    /// Whether `target` is a derivative `x'`, the left side of a derivative equation.
+    pub fn is_derivative(&self, target: &Expression) -> bool {
+        matches!(&target.kind, ExpressionKind::Variable { name, .. }
+            if name.span.slice(self.source).ends_with(b"'"))
+    }
+
     /// The bytes of every name declared in the file's `blocks` blocks.
-    pub fn names_declared_in(&self, blocks: &[DeclarationBlock]) -> Vec<&[u8]> {
+    pub fn names_declared_in(&self, blocks: &[DeclarationBlock]) -> HashSet<&[u8]> {
         blocks
             .iter()
             .flat_map(|&block| self.declarations_in(block))
@@ -183,16 +236,7 @@ impl LintContext<'_> {
 
     /// Whether `word` is written in any VERBATIM block of the file (C code there may declare or use it).
     pub fn mentioned_in_verbatim(&self, word: &[u8]) -> bool {
-        self.parse
-            .tokens
-            .iter()
-            .filter(|token| {
-                matches!(
-                    token.kind,
-                    TokenKind::Verbatim | TokenKind::UnterminatedVerbatim
-                )
-            })
-            .any(|token| contains_word(token.span.slice(self.source), word))
+        self.verbatim_words.contains(word)
     }
 
     /// The bytes of every variable named in a USEION statement's READ or WRITE list.
@@ -206,14 +250,21 @@ impl LintContext<'_> {
     }
 }
 
-/// Whether `word` occurs in `text` between non-identifier bytes.
-pub fn contains_word(text: &[u8], word: &[u8]) -> bool {
-    let is_identifier = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
-    memchr::memmem::find_iter(text, word).any(|start| {
-        let before = start.checked_sub(1).map(|index| text[index]);
-        let after = text.get(start + word.len()).copied();
-        !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier)
-    })
+/// The words of the file's VERBATIM blocks: the runs of identifier bytes (letters, digits, `_`), so a name is in
+/// the set exactly when it occurs between non-identifier bytes.
+pub fn verbatim_words<'a>(source: &'a [u8], tokens: &[Token]) -> HashSet<&'a [u8]> {
+    let is_identifier = |byte: &u8| byte.is_ascii_alphanumeric() || *byte == b'_';
+    tokens
+        .iter()
+        .filter(|token| {
+            matches!(
+                token.kind,
+                TokenKind::Verbatim | TokenKind::UnterminatedVerbatim
+            )
+        })
+        .flat_map(|token| token.span.slice(source).split(|byte| !is_identifier(byte)))
+        .filter(|word| !word.is_empty())
+        .collect()
 }
 
 /// The edit that deletes `declaration`: its whole line when nothing else is on it, otherwise the declaration and
@@ -289,10 +340,14 @@ pub static RULES: &[&Rule] = &[
     &function_result_not_set::RULE,
     &recursive_function::RULE,
     &external_in_function::RULE,
+    &solve_without_method::RULE,
+    &kinetic_statement_after_reaction::RULE,
+    &cnexp_undifferentiable::RULE,
     &solve_target_missing::RULE,
     &global_undeclared::RULE,
     &simulator_variable_assigned::RULE,
     &net_receive_duplicated::RULE,
+    &reaction_outside_kinetic::RULE,
     &ion_variable_declared_constant::RULE,
     &variable_and_function::RULE,
     &duplicate_declaration::RULE,
@@ -308,6 +363,11 @@ pub static RULES: &[&Rule] = &[
     &include_missing::RULE,
     &net_receive_argument_count::RULE,
     &pointer_undeclared::RULE,
+    &derivative_operator_crash::RULE,
+    &solve_method_mismatch::RULE,
+    &derivative_without_equation::RULE,
+    &unit_redefined::RULE,
+    &solve_after_derivative_block::RULE,
     &misspelt_celsius::RULE,
     &parameter_without_unit::RULE,
     &verbatim_in_threadsafe::RULE,
@@ -360,49 +420,24 @@ pub fn lint_with_includes(
 ) -> Vec<Diagnostic> {
     let parse = parse(source, dialect);
     let mut diagnostics = parse.diagnostics.clone();
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        let facts = mechanism_facts(&parse.file);
-        let included: Option<Vec<IncludedFile>> = include_lookup.map(|lookup| {
-            facts
-                .includes
-                .iter()
-                .map(|&quoted| IncludedFile {
-                    quoted,
-                    contents: lookup(quoted.text(source).trim_matches('"')),
-                })
-                .collect()
-        });
-        // The declarations of the files read are the file's too (nocmodl pastes them in); one level deep.
-        let included_tables: Vec<SymbolTable> = included
-            .iter()
-            .flatten()
-            .filter_map(|file| file.contents.as_ref().ok())
-            .map(|contents| {
-                let included_parse = crate::syntax::parse(contents, dialect);
-                let included_facts = mechanism_facts(&included_parse.file);
-                SymbolTable::build(
-                    &included_parse.file,
-                    contents,
-                    &included_facts,
-                    dialect,
-                    &[],
-                )
+    let first_error = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| diagnostic.primary.span.start)
+        .min();
+    match first_error {
+        None => diagnostics.extend(run_rules(source, &parse, dialect, include_lookup, &|_| {
+            true
+        })),
+        // nocmodl makes some checks while it parses, so it reports them before a syntax error further down: those
+        // rules run on the part of the file before the first error.
+        Some(first_error) => diagnostics.extend(
+            run_rules(source, &parse, dialect, include_lookup, &|rule| {
+                RULES_BEFORE_SYNTAX_ERRORS.contains(&rule.code)
             })
-            .collect();
-        let mut symbols =
-            SymbolTable::build(&parse.file, source, &facts, dialect, &included_tables);
-        symbols.complete = included_tables.len() == facts.includes.len();
-        let context = LintContext {
-            source,
-            parse: &parse,
-            facts: &facts,
-            dialect,
-            symbols: &symbols,
-            included: included.as_deref(),
-        };
-        for rule in RULES.iter().filter(|rule| rule.dialects.contains(&dialect)) {
-            diagnostics.extend((rule.check)(&context, rule));
-        }
+            .into_iter()
+            .filter(|finding| finding.primary.span.end <= first_error),
+        ),
     }
     let index = LineIndex::new(source);
     let suppressions = Suppressions::read(source, &parse.tokens, &index);
@@ -432,6 +467,73 @@ pub fn lint_with_includes(
     }
     diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
     diagnostics
+}
+
+/// Rules whose findings depend only on the text before them, as nocmodl checks them while it parses (an invalid ion
+/// variable, a unit defined again, a SOLVE after its DERIVATIVE block): they also run on a file with syntax errors,
+/// and their findings before the first error are kept, in the order nocmodl would report them.
+const RULES_BEFORE_SYNTAX_ERRORS: &[&str] = &["N110", "N119", "N120"];
+
+/// The findings of the rules of `dialect` that `selected` picks, on a parsed file.
+fn run_rules(
+    source: &[u8],
+    parse: &Parse,
+    dialect: Dialect,
+    include_lookup: Option<IncludeLookup<'_>>,
+    selected: &dyn Fn(&Rule) -> bool,
+) -> Vec<Diagnostic> {
+    let facts = mechanism_facts(&parse.file);
+    let included: Option<Vec<IncludedFile>> = include_lookup.map(|lookup| {
+        facts
+            .includes
+            .iter()
+            .map(|&quoted| IncludedFile {
+                quoted,
+                contents: lookup(quoted.text(source).trim_matches('"')),
+            })
+            .collect()
+    });
+    // The declarations of the files read are the file's too (nocmodl pastes them in); one level deep.
+    let included_tables: Vec<SymbolTable> = included
+        .iter()
+        .flatten()
+        .filter_map(|file| file.contents.as_ref().ok())
+        .map(|contents| {
+            let included_parse = crate::syntax::parse(contents, dialect);
+            let included_facts = mechanism_facts(&included_parse.file);
+            SymbolTable::build(
+                &included_parse.file,
+                contents,
+                &included_facts,
+                dialect,
+                &[],
+            )
+        })
+        .collect();
+    let mut symbols = SymbolTable::build(&parse.file, source, &facts, dialect, &included_tables);
+    symbols.complete = included_tables.len() == facts.includes.len();
+    let context = LintContext {
+        source,
+        parse,
+        facts: &facts,
+        dialect,
+        symbols: &symbols,
+        included: included.as_deref(),
+        verbatim_words: verbatim_words(source, &parse.tokens),
+    };
+    RULES
+        .iter()
+        .filter(|rule| rule.dialects.contains(&dialect) && selected(rule))
+        .flat_map(|rule| (rule.check)(&context, rule))
+        .collect()
+}
+
+/// Whether linting `source` in `dialect` gives a finding with `code` (for the rules' unit tests).
+#[cfg(test)]
+pub(crate) fn finds(code: &str, source: &str, dialect: Dialect) -> bool {
+    lint(source.as_bytes(), dialect)
+        .iter()
+        .any(|diagnostic| diagnostic.code.as_str() == code)
 }
 
 #[cfg(test)]

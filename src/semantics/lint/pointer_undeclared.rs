@@ -29,7 +29,10 @@ Add the name to ASSIGNED: `vpre (mV)`.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let declared: Vec<&[u8]> = context.names_declared_in(&[
+    if context.facts.pointers.is_empty() && context.facts.bbcore_pointers.is_empty() {
+        return Vec::new();
+    }
+    let declared = context.names_declared_in(&[
         DeclarationBlock::Parameter,
         DeclarationBlock::Assigned,
         DeclarationBlock::State,

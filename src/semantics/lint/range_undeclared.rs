@@ -31,7 +31,7 @@ Declare the variable in ASSIGNED or PARAMETER, or remove it from RANGE.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut declared: Vec<&[u8]> = context.names_declared_in(&[
+    let mut declared = context.names_declared_in(&[
         DeclarationBlock::Parameter,
         DeclarationBlock::Assigned,
         DeclarationBlock::State,

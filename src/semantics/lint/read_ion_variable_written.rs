@@ -1,6 +1,6 @@
 //! W008 (warning): an assignment to an ion variable the mechanism only READs.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};

@@ -1,6 +1,6 @@
 //! A109: a FUNCTION that calls itself, directly or through other functions (modcc inlines every call).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};

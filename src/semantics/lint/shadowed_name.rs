@@ -1,6 +1,6 @@
 //! W006: a LOCAL or an argument with the name of a mechanism variable, which it hides.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -43,7 +43,7 @@ Rename the LOCAL or the argument.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut variables: HashMap<String, (&'static str, Span)> = HashMap::new();
+    let mut variables: HashMap<&[u8], (&'static str, Span)> = HashMap::new();
     for (block, kind) in [
         (DeclarationBlock::Parameter, "PARAMETER"),
         (DeclarationBlock::Assigned, "ASSIGNED"),
@@ -56,7 +56,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                 continue;
             }
             variables
-                .entry(context.text(declaration.name.span).into_owned())
+                .entry(declaration.name.span.slice(context.source))
                 .or_insert((kind, declaration.name.span));
         }
     }
@@ -65,8 +65,8 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     }
     let mut findings = Vec::new();
     let mut report = |span: Span, what: &str| {
-        let name = context.text(span).into_owned();
-        if let Some((kind, declared)) = variables.get(&name) {
+        if let Some((kind, declared)) = variables.get(span.slice(context.source)) {
+            let name = context.text(span);
             findings.push(
                 rule.finding(
                     format!("the {what} `{name}` hides the {kind} variable of the same name"),

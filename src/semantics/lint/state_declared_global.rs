@@ -30,7 +30,10 @@ List the state in RANGE instead (or nowhere: states are range variables already)
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let states: Vec<&[u8]> = context
+    if context.facts.globals.is_empty() {
+        return Vec::new();
+    }
+    let states: foldhash::HashSet<&[u8]> = context
         .declarations_in(DeclarationBlock::State)
         .map(|declaration| declaration.name.span.slice(context.source))
         .collect();

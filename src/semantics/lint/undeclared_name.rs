@@ -1,6 +1,6 @@
 //! N111 (warning): a name used in NEURON code that nothing declares, so nocmodl's C++ does not compile.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};

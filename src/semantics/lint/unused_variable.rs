@@ -1,6 +1,6 @@
 //! W005: a PARAMETER or ASSIGNED variable that nothing uses.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -41,20 +41,14 @@ Remove the declaration, or use the variable where it was meant (and export it wi
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    // How often each name occurs as a name token, and the raw text of VERBATIM code (C can use any variable).
+    // How often each name occurs as a name token (VERBATIM code, where C can use any variable, is in the context's
+    // word set).
     let mut occurrences: HashMap<&[u8], usize> = HashMap::new();
-    let mut verbatim = Vec::new();
     for token in &context.parse.tokens {
-        match token.kind {
-            TokenKind::Name | TokenKind::PrimedName => {
-                let text = token.span.slice(context.source);
-                let name = text.strip_suffix(b"'").unwrap_or(text);
-                *occurrences.entry(name).or_default() += 1;
-            }
-            TokenKind::Verbatim | TokenKind::UnterminatedVerbatim => {
-                verbatim.push(token.span.slice(context.source))
-            }
-            _ => {}
+        if matches!(token.kind, TokenKind::Name | TokenKind::PrimedName) {
+            let text = token.span.slice(context.source);
+            let name = text.strip_suffix(b"'").unwrap_or(text);
+            *occurrences.entry(name).or_default() += 1;
         }
     }
     [DeclarationBlock::Parameter, DeclarationBlock::Assigned]
@@ -69,7 +63,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             let text = context.text(declaration.name.span);
             let used = occurrences.get(name).copied().unwrap_or(0) > 1
                 || SIMULATOR_VARIABLES.contains(&text.as_ref())
-                || verbatim.iter().any(|code| super::contains_word(code, name));
+                || context.mentioned_in_verbatim(name);
             (!used).then(|| {
                 let kind = if block == DeclarationBlock::Parameter {
                     "PARAMETER"
@@ -88,8 +82,8 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use crate::semantics::lint::contains_word;
-    use crate::semantics::lint::lint;
+    use crate::semantics::lint::{lint, verbatim_words};
+    use crate::syntax::lexer::lex;
     use crate::syntax::Dialect;
 
     fn unused(source: &str) -> Vec<String> {
@@ -114,9 +108,11 @@ mod tests {
 
     #[test]
     fn words_are_matched_whole() {
-        assert!(contains_word(b"x = in_c;", b"in_c"));
-        assert!(!contains_word(b"x = in_cx;", b"in_c"));
-        assert!(!contains_word(b"x = pin_c;", b"in_c"));
-        assert!(contains_word(b"in_c", b"in_c"));
+        let source = b"PROCEDURE p() {\nVERBATIM\n x = in_cx + pin_c*in_c;\nENDVERBATIM\n}\n";
+        let words = verbatim_words(source, &lex(source, Dialect::Neuron));
+        assert!(words.contains(&b"in_c"[..]));
+        assert!(words.contains(&b"pin_c"[..]));
+        assert!(!words.contains(&b"in"[..]));
+        assert!(!words.contains(&b"c"[..]));
     }
 }

@@ -1,5 +1,7 @@
 //! N102: a name used both as a variable and as a FUNCTION or PROCEDURE.
 
+use foldhash::{HashMap, HashMapExt};
+
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::syntax::ast::{CallableKind, DeclarationBlock, ItemKind};
@@ -30,9 +32,12 @@ Rename the function (e.g. `r_of`) or the variable.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut variables: Vec<(&[u8], crate::span::Span)> = Vec::new();
+    // The first place each variable name is declared or listed.
+    let mut variables: HashMap<&[u8], crate::span::Span> = HashMap::new();
     for name in context.facts.ranges.iter().chain(&context.facts.globals) {
-        variables.push((name.span.slice(context.source), name.span));
+        variables
+            .entry(name.span.slice(context.source))
+            .or_insert(name.span);
     }
     for item in &context.parse.file.items {
         if let ItemKind::Declarations {
@@ -47,12 +52,11 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                     | DeclarationBlock::State
                     | DeclarationBlock::Constant
             ) {
-                variables.extend(declarations.iter().map(|declaration| {
-                    (
-                        declaration.name.span.slice(context.source),
-                        declaration.name.span,
-                    )
-                }));
+                for declaration in declarations {
+                    variables
+                        .entry(declaration.name.span.slice(context.source))
+                        .or_insert(declaration.name.span);
+                }
             }
         }
     }
@@ -71,7 +75,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             continue;
         };
         let bytes = name.span.slice(context.source);
-        if let Some((_, variable)) = variables.iter().find(|(variable, _)| *variable == bytes) {
+        if let Some(variable) = variables.get(bytes) {
             let text = context.text(name.span);
             findings.push(
                 rule.finding(

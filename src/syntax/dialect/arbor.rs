@@ -4,7 +4,7 @@
 use super::Findings;
 use crate::span::Span;
 use crate::syntax::ast::{
-    CallableKind, DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind, NameListKind,
+    DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind, NameListKind,
     NeuronStatementKind, ReactionArrow, StatementKind, UnaryOperator,
 };
 use crate::syntax::token::{Token, TokenKind};
@@ -396,22 +396,9 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
                     check_reserved(declaration.name.span, findings);
                 }
             }
-            StatementKind::Solve {
-                name,
-                method,
-                steady_state,
-                ..
-            } => {
-                if method.is_none()
-                    && steady_state.is_none()
-                    && !solves_linear_block(file, name.span, findings)
-                {
-                    findings.refused(
-                        statement.span,
-                        "modcc needs a method in SOLVE".to_string(),
-                        Some("add `METHOD cnexp` (DERIVATIVE) or `METHOD sparse` (KINETIC)"),
-                    );
-                }
+            // Without a METHOD, modcc's parser takes `SOLVE x` alone on its line; its solver then refuses a
+            // derivative equation or a reaction in the block (lint A111), a semantic error.
+            StatementKind::Solve { method, .. } => {
                 if let Some(method) = method {
                     let text = findings.text(method.span).into_owned();
                     if !ARBOR_METHODS.contains(&text.as_str()) {
@@ -473,19 +460,6 @@ fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) 
 }
 
 /// Whether `name` names a LINEAR block, which modcc solves without a METHOD.
-fn solves_linear_block(file: &File, name: Span, findings: &Findings<'_>) -> bool {
-    let wanted = name.slice(findings.source);
-    file.items.iter().any(|item| match &item.kind {
-        ItemKind::Callable(callable) => {
-            callable.kind == CallableKind::Linear
-                && callable
-                    .name
-                    .is_some_and(|block_name| block_name.span.slice(findings.source) == wanted)
-        }
-        _ => false,
-    })
-}
-
 /// The edits that write a flux `~ x << (f)` as the reaction `~ x <-> (0, f)`, which modcc reads: a reaction from `x`
 /// to nothing, forward rate 0, backward rate `f`, which adds `f` to `x'` as the flux did. `None` for anything else.
 pub fn flux_as_reaction(

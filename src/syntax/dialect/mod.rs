@@ -10,8 +10,9 @@ mod neuron;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::Span;
-use crate::syntax::ast::File;
+use crate::syntax::ast::{CallableKind, File, ItemKind, StatementKind};
 use crate::syntax::token::Token;
+use crate::syntax::visit::for_each_statement_in_block;
 use crate::syntax::Dialect;
 
 /// Reports every construct of `file` that `dialect`'s compiler refuses.
@@ -25,7 +26,49 @@ pub fn check(source: &[u8], tokens: &[Token], file: &File, dialect: Dialect) -> 
         Dialect::Neuron => neuron::check(tokens, file, &mut findings),
         Dialect::Arbor => arbor::check(tokens, file, &mut findings),
     }
+    check_reaction_placement(file, &mut findings);
     findings.diagnostics
+}
+
+/// Where the grammars refuse a reaction `~ A <-> B (…)`: nocmodl's in a DERIVATIVE, LINEAR or NONLINEAR block;
+/// modcc's inside an `if` of a KINETIC block ("reaction expressions are not allowed inside a nested scope").
+/// Elsewhere outside KINETIC both refuse it after parsing (lint B105).
+fn check_reaction_placement(file: &File, findings: &mut Findings<'_>) {
+    for item in &file.items {
+        let ItemKind::Callable(callable) = &item.kind else {
+            continue;
+        };
+        let in_kinetic = callable.kind == CallableKind::Kinetic;
+        let refused_by_grammar = match findings.dialect {
+            Dialect::Neuron => matches!(
+                callable.kind,
+                CallableKind::Derivative | CallableKind::Linear | CallableKind::Nonlinear
+            ),
+            Dialect::Arbor => false,
+        };
+        for_each_statement_in_block(&callable.body, 1, &mut |statement, depth| {
+            if !matches!(statement.kind, StatementKind::Reaction { .. }) {
+                return;
+            }
+            if refused_by_grammar {
+                findings.refused(
+                    statement.span,
+                    format!(
+                        "nocmodl's grammar has no reaction in a {} block",
+                        callable.kind.keyword()
+                    ),
+                    Some("move the reaction into a KINETIC block solved with `METHOD sparse`"),
+                );
+            } else if in_kinetic && depth > 1 && findings.dialect == Dialect::Arbor {
+                findings.refused(
+                    statement.span,
+                    "modcc takes reactions only at the top of a KINETIC block, not inside `if`"
+                        .to_string(),
+                    Some("give the reaction a rate that is 0 when it should not happen"),
+                );
+            }
+        });
+    }
 }
 
 /// The diagnostics found so far, and what is needed to word them.

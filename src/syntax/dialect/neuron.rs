@@ -4,7 +4,7 @@ use super::Findings;
 use crate::span::Span;
 use crate::syntax::ast::{
     CallableKind, DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind,
-    NeuronStatementKind, StatementKind, UnaryOperator,
+    NeuronStatementKind, StatementKind, UnaryOperator, UseIon,
 };
 use crate::syntax::token::{Token, TokenKind};
 use crate::syntax::visit::{for_each_expression_of, for_each_statement, for_each_subexpression};
@@ -171,6 +171,9 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
         match &item.kind {
             ItemKind::Neuron { statements, .. } => {
                 for statement in statements {
+                    if let NeuronStatementKind::UseIon(use_ion) = &statement.kind {
+                        check_use_ion(use_ion, findings);
+                    }
                     if let NeuronStatementKind::Mechanism {
                         kind:
                             kind @ (MechanismKind::VoltageProcess | MechanismKind::JunctionProcess),
@@ -214,6 +217,30 @@ fn check_items(file: &File, findings: &mut Findings<'_>) {
                 check_local_first(&callable.body.statements, findings);
             }
             _ => {}
+        }
+    }
+}
+
+/// nocmodl reads `USEION ion [READ list] [WRITE list] [VALENCE number]`: the clauses in that order, once each,
+/// and a number for the valence (modcc also takes them in any order, and a name for the valence).
+fn check_use_ion(use_ion: &UseIon, findings: &mut Findings<'_>) {
+    if let Some(keyword) = use_ion.misordered {
+        findings.refused(
+            keyword,
+            "nocmodl takes one READ list, then one WRITE list".to_string(),
+            Some("merge the lists: `USEION ion READ a, b WRITE c`"),
+        );
+    }
+    if let Some(valence) = use_ion.valence {
+        if findings
+            .text(valence)
+            .starts_with(|character: char| character.is_ascii_alphabetic())
+        {
+            findings.refused(
+                valence,
+                "nocmodl takes only a number as the valence".to_string(),
+                Some("write the ion's charge, e.g. `VALENCE 2`"),
+            );
         }
     }
 }

@@ -212,14 +212,17 @@ fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, E
     .then(name())
     .map(|(kind, name)| NeuronStatementKind::Mechanism { kind, name });
 
+    // READ and WRITE clauses in any order and number, as modcc reads them (nocmodl wants at most one READ before
+    // at most one WRITE: the dialect check says so); the valence a number, or for modcc a name.
+    let clause =
+        token_among(&[(TokenKind::KwRead, true), (TokenKind::KwWrite, false)]).then(name_list());
     let use_ion = token(TokenKind::KwUseIon)
         .ignore_then(name())
-        .then(token(TokenKind::KwRead).ignore_then(name_list()).or_not())
-        .then(token(TokenKind::KwWrite).ignore_then(name_list()).or_not())
+        .then(clause.repeated().collect::<Vec<_>>())
         .then(
             token(TokenKind::KwValence)
                 .or(token(TokenKind::KwCharge))
-                .ignore_then(signed_number())
+                .ignore_then(signed_number().or(token(TokenKind::Name)))
                 .or_not(),
         )
         .then(
@@ -227,11 +230,31 @@ fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, E
                 .ignore_then(token(TokenKind::OntologyId))
                 .or_not(),
         )
-        .map(|((((ion, read), write), valence), represents)| {
+        .map(|(((ion, clauses), valence), represents)| {
+            let (mut read, mut write, mut misordered) = (Vec::new(), Vec::new(), None);
+            let (mut seen_read, mut seen_write) = (false, false);
+            for ((is_read, keyword), names) in clauses {
+                let out_of_order = if is_read {
+                    seen_read || seen_write
+                } else {
+                    seen_write
+                };
+                if out_of_order && misordered.is_none() {
+                    misordered = Some(keyword);
+                }
+                if is_read {
+                    seen_read = true;
+                    read.extend(names);
+                } else {
+                    seen_write = true;
+                    write.extend(names);
+                }
+            }
             NeuronStatementKind::UseIon(UseIon {
                 ion,
-                read: read.unwrap_or_default(),
-                write: write.unwrap_or_default(),
+                read,
+                write,
+                misordered,
                 valence,
                 represents,
             })

@@ -11,7 +11,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use common::{
-    oracle_venv, original_venv, run_with, write_installed_package, SMALL_ARBOR_DENSITY_MOD,
+    glia_packages, oracle_venv, run_with, write_installed_package, SMALL_ARBOR_DENSITY_MOD,
     SMALL_DENSITY_MOD,
 };
 use serde_json::Value;
@@ -82,15 +82,9 @@ fn copy_folder(from: &Path, to: &Path) {
     }
 }
 
-/// Copies a distribution installed in `.venv-original` (its metadata folder and top-level package folder) into
-/// `site`.
+/// Copies a distribution of `.glia-packages` (its metadata folder and top-level package folder) into `site`.
 fn copy_installed(site: &Path, metadata: &str, package: &str) {
-    let installed = std::fs::read_dir(original_venv().join("lib"))
-        .unwrap()
-        .flatten()
-        .map(|entry| entry.path().join("site-packages"))
-        .next()
-        .unwrap();
+    let installed = glia_packages();
     copy_folder(&installed.join(metadata), &site.join(metadata));
     copy_folder(&installed.join(package), &site.join(package));
 }

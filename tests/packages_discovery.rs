@@ -1,6 +1,6 @@
 //! Discovery of installed Glia packages, against the original: nmodl-glia 8.0.2's own `glia.get_packages()`, run in
 //! `.venv-original`, and `glia list --format json` run on that same environment must give the same packages, asset
-//! by asset: dbbs-catalogue 6.0.1 and nrn-patch 8.0.2, installed from PyPI unchanged.
+//! by asset: dbbs-catalogue 6.0.1 and nrn-patch 8.0.2 from PyPI, unchanged (in `.glia-packages`, on `PYTHONPATH`).
 //!
 //! Also: a package whose declaration the static reader refuses is read by the interpreter, once (the answer is
 //! remembered), with the same result; and packages that cannot be read are reported with their package and file.
@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use common::{original_venv, run_with, write_installed_package, SMALL_DENSITY_MOD};
+use common::{glia_packages, original_venv, run_with, write_installed_package, SMALL_DENSITY_MOD};
 use glia::build::exec::Executor;
 use glia::build::store::Store;
 use glia::packages::discovery::discover_packages;
@@ -52,7 +52,10 @@ fn original_assets(venv: &Path, home: &Path) -> Assets {
         &python,
         &[OsStr::new("-c"), OsStr::new(ORIGINAL_PACKAGES)],
         home,
-        &[("HOME", home.as_os_str())],
+        &[
+            ("HOME", home.as_os_str()),
+            ("PYTHONPATH", glia_packages().as_os_str()),
+        ],
     );
     assert!(
         output.status.success(),
@@ -94,7 +97,7 @@ fn glia_list(python: &Path, cache: &Path) -> Value {
             cache.as_os_str(),
         ],
         cache,
-        &[],
+        &[("PYTHONPATH", glia_packages().as_os_str())],
     );
     assert!(
         output.status.success(),

@@ -5,8 +5,10 @@
 #   .venv           the compilers used as oracles and driven by the builds — NEURON 9.0.2 (nocmodl, nrnivmodl) and
 #                   Arbor 0.12.2 (modcc) — and the tools the tests use (jsonschema, flit-core, pytest); no Glia
 #                   package, so tests choose the packages an environment has (PYTHONPATH);
-#   .venv-original  nmodl-glia 8.0.2, the original Glia, with the same compilers and the Glia packages
-#                   dbbs-catalogue 6.0.1 and nrn-patch 8.0.2: the behaviour oracle.
+#   .venv-original  nmodl-glia 8.0.2, the original Glia, with the same compilers (and nrn-patch 8.0.2, which it
+#                   loads NEURON through): the behaviour oracle;
+#   .glia-packages  the Glia packages dbbs-catalogue 6.0.1 and nrn-patch 8.0.2 from PyPI, unchanged, in a plain
+#                   folder that tests put on PYTHONPATH to give either environment these packages.
 #
 # Idempotent: an environment that already satisfies its pins is left alone; one that does not is made anew.
 set -euo pipefail
@@ -38,3 +40,13 @@ make_environment() {
 make_environment "$root/.venv" "$root/tools/requirements-oracle.txt"
 make_environment "$root/.venv-original" "$root/tools/requirements-original.txt"
 "$root/.venv-original/bin/python" -c 'import importlib.metadata as m; assert m.version("nmodl-glia") == "8.0.2"'
+
+packages="$root/.glia-packages"
+packages_wanted="$(sha256sum "$root/tools/requirements-packages.txt" | cut -d' ' -f1)"
+if [ ! -f "$packages/.glia-stamp" ] || [ "$(cat "$packages/.glia-stamp")" != "$packages_wanted" ]; then
+  rm -rf "$packages"
+  "$root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: \
+    --no-deps --target "$packages" -r "$root/tools/requirements-packages.txt"
+  echo "$packages_wanted" > "$packages/.glia-stamp"
+  echo "ready: $packages"
+fi

@@ -15,6 +15,15 @@ pub enum ProgressMode {
 }
 
 impl ProgressMode {
+    /// A bar when standard error is a terminal, nothing otherwise (for builds started from inside a program, whose
+    /// log a line per step would flood).
+    pub fn for_standard_error_or_quiet() -> ProgressMode {
+        match ProgressMode::for_standard_error() {
+            ProgressMode::Bar => ProgressMode::Bar,
+            _ => ProgressMode::Quiet,
+        }
+    }
+
     /// A bar when standard error is a terminal, lines otherwise.
     pub fn for_standard_error() -> ProgressMode {
         use std::io::IsTerminal;

@@ -234,9 +234,24 @@ pub fn print_human(
     toolchain: &ToolchainSummary<'_>,
     verbose: bool,
 ) -> std::io::Result<()> {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    write_human(
+        report,
+        toolchain,
+        verbose,
+        colour,
+        &mut std::io::stderr().lock(),
+    )
+}
+
+/// Writes the report's diagnostics and summary to `out`.
+pub fn write_human(
+    report: &BuildReport,
+    toolchain: &ToolchainSummary<'_>,
+    verbose: bool,
+    colour: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     for mechanism in &report.mechanisms {
         if mechanism.diagnostics.is_empty() {
             continue;
@@ -248,7 +263,7 @@ pub fn print_human(
                 diagnostics: &mechanism.diagnostics,
             },
             colour,
-            &mut out,
+            out,
         )?;
         if verbose && !mechanism.tool_output.is_empty() {
             writeln!(

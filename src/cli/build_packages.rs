@@ -11,7 +11,8 @@ use clap::Args;
 
 use super::build_catalogue::gpu_refusal;
 use super::build_common::{
-    build_error_status, build_report_json, print_human, BuildFormat, BuildOptions, ToolchainSummary,
+    build_error_status, build_report_json, print_human, write_human, BuildFormat, BuildOptions,
+    ToolchainSummary,
 };
 use super::exit;
 use super::package_session::{open_session, print_problems, usage_error};
@@ -19,7 +20,9 @@ use crate::build::arbor_toolchain::ArborToolchain;
 use crate::build::exec::Executor;
 use crate::build::progress::{Progress, ProgressMode};
 use crate::diagnostics::{human, FileReport};
-use crate::packages::compile::{build_package_catalogue, CompileError, CompileOptions};
+use crate::packages::compile::{
+    build_package_catalogue, CatalogueBuilt, CompileError, CompileOptions,
+};
 use crate::packages::index::IndexedPackage;
 
 #[derive(Args, Debug)]
@@ -210,4 +213,32 @@ pub fn run(arguments: &BuildArguments) -> ExitCode {
     } else {
         exit::CLEAN
     })
+}
+
+/// The human report of one package's catalogue build, without colour (for the Python module's exceptions and
+/// warnings): the assets that could not be handed to the build, then the build's diagnostics and summary.
+pub fn catalogue_report_text(built: &CatalogueBuilt, toolchain: &ArborToolchain) -> String {
+    let summary = ToolchainSummary {
+        simulator: "Arbor",
+        version: &toolchain.version,
+        prefix: &toolchain.prefix,
+        found_by: &toolchain.found_by,
+        compiler: &toolchain.compiler.program,
+        notes: &toolchain.notes,
+        jobs: 0,
+    };
+    let mut text = Vec::new();
+    for failure in &built.failures {
+        let _ = human::render(
+            &FileReport {
+                path: &failure.display,
+                source: &failure.source,
+                diagnostics: &failure.diagnostics,
+            },
+            false,
+            &mut text,
+        );
+    }
+    let _ = write_human(&built.report, &summary, false, false, &mut text);
+    String::from_utf8_lossy(&text).into_owned()
 }

@@ -13,11 +13,11 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::build_common::{
-    build_error_status, build_report_json, print_human, BuildFormat, BuildOptions, ToolchainSummary,
+    build_error_status, build_report_json, write_human, BuildFormat, BuildOptions, ToolchainSummary,
 };
 use super::exit;
 use super::package_session::{
-    open_session, print_problems, problem_diagnostics, usage_error, PackageSession,
+    open_session, print_problems, problem_diagnostics, usage_error, write_problems, PackageSession,
 };
 use crate::build::exec::{Executor, ProcessCounts};
 use crate::build::progress::{Progress, ProgressMode};
@@ -195,37 +195,69 @@ fn print_compile_human(
     summary: &ToolchainSummary<'_>,
     verbose: bool,
 ) -> std::io::Result<()> {
-    use std::io::{IsTerminal, Write};
-    print_problems(&outcome.session.index.problems);
+    use std::io::IsTerminal;
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    {
-        let stderr = std::io::stderr();
-        let mut out = stderr.lock();
-        for (display, source, diagnostics) in asset_diagnostics(outcome) {
-            human::render(
-                &FileReport {
-                    path: display,
-                    source,
-                    diagnostics: &diagnostics,
-                },
-                colour,
-                &mut out,
-            )?;
-        }
+    write_compile_human(
+        outcome,
+        summary,
+        verbose,
+        colour,
+        &mut std::io::stderr().lock(),
+    )
+}
+
+/// The human report of a compile, without colour: what the Python module puts in its messages and exceptions.
+pub fn compile_report_text(
+    session: &PackageSession,
+    compiled: &Compiled,
+    toolchain: &NeuronToolchain,
+    processes: ProcessCounts,
+) -> String {
+    let summary = ToolchainSummary {
+        simulator: "NEURON",
+        version: &toolchain.version,
+        prefix: &toolchain.prefix,
+        found_by: &toolchain.found_by,
+        compiler: &toolchain.compiler.program,
+        notes: &toolchain.notes,
+        jobs: 0,
+    };
+    let outcome = CompileOutcome {
+        session,
+        compiled,
+        processes,
+    };
+    let mut text = Vec::new();
+    let _ = write_compile_human(&outcome, &summary, false, false, &mut text);
+    String::from_utf8_lossy(&text).into_owned()
+}
+
+fn write_compile_human(
+    outcome: &CompileOutcome<'_>,
+    summary: &ToolchainSummary<'_>,
+    verbose: bool,
+    colour: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_problems(&outcome.session.index.problems, colour, out)?;
+    for (display, source, diagnostics) in asset_diagnostics(outcome) {
+        human::render(
+            &FileReport {
+                path: display,
+                source,
+                diagnostics: &diagnostics,
+            },
+            colour,
+            out,
+        )?;
     }
-    print_human(&outcome.compiled.report, summary, verbose)?;
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
+    write_human(&outcome.compiled.report, summary, verbose, colour, out)?;
     let packages = &outcome.session.index.packages;
+    let assets = outcome.compiled.assets.len() + outcome.compiled.failures.len();
     writeln!(
         out,
-        "{} NEURON asset{} of {} package{} ({}) in {}",
-        outcome.compiled.assets.len() + outcome.compiled.failures.len(),
-        if outcome.compiled.assets.len() + outcome.compiled.failures.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        "{assets} NEURON asset{} of {} package{} ({}) in {}",
+        if assets == 1 { "" } else { "s" },
         packages.len(),
         if packages.len() == 1 { "" } else { "s" },
         packages

@@ -2,9 +2,9 @@
 
 mod build_catalogue;
 mod build_common;
-mod build_packages;
+pub mod build_packages;
 mod check;
-mod compile;
+pub mod compile;
 mod hash;
 pub mod inputs;
 mod inspect;
@@ -108,9 +108,12 @@ pub mod exit {
 
 /// Parses the process arguments and runs the command. Usage errors exit with status 2, as clap does.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse_from(nrnivmodl::accept_nrnivmodl_spellings(
-        std::env::args_os().collect(),
-    ));
+    run_with_arguments(std::env::args_os().collect())
+}
+
+/// Runs the command `arguments` give (the first is the program's name), as [`run`] does with the process's.
+pub fn run_with_arguments(arguments: Vec<std::ffi::OsString>) -> ExitCode {
+    let cli = Cli::parse_from(nrnivmodl::accept_nrnivmodl_spellings(arguments));
     match cli.command {
         Command::Check(arguments) => check::run(&arguments),
         Command::Lint(arguments) => lint::run(&arguments),

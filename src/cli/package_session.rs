@@ -107,34 +107,42 @@ pub fn problem_diagnostics(
 
 /// Prints package problems on standard error (rendered on their Python file when it can be read).
 pub fn print_problems(problems: &[PackageProblem]) {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let _ = write_problems(problems, colour, &mut std::io::stderr().lock());
+}
+
+/// Writes package problems to `out` (rendered on their Python file when it can be read).
+pub fn write_problems(
+    problems: &[PackageProblem],
+    colour: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     for (file, source, diagnostics) in problem_diagnostics(problems) {
         match file {
             Some(file) if !source.is_empty() => {
                 let display = file.display().to_string();
-                let _ = human::render(
+                human::render(
                     &FileReport {
                         path: &display,
                         source: &source,
                         diagnostics: &diagnostics,
                     },
                     colour,
-                    &mut out,
-                );
+                    out,
+                )?;
             }
             _ => {
                 let place = file.map_or(String::new(), |file| format!(" ({})", file.display()));
                 for diagnostic in diagnostics {
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         "error[{}]: {}{place}",
                         diagnostic.code.as_str(),
                         diagnostic.message
-                    );
+                    )?;
                 }
             }
         }
     }
+    Ok(())
 }

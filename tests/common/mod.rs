@@ -116,3 +116,16 @@ pub const SMALL_DENSITY_MOD: &str = "NEURON {\n    SUFFIX leak\n    NONSPECIFIC_
 /// A density mechanism that Arbor builds (modcc refuses `v` and the current in ASSIGNED).
 #[allow(dead_code)]
 pub const SMALL_ARBOR_DENSITY_MOD: &str = "NEURON {\n    SUFFIX leak\n    NONSPECIFIC_CURRENT i\n    RANGE g, e\n}\n\nPARAMETER {\n    g = 0.001 (S/cm2)\n    e = -65 (mV)\n}\n\nBREAKPOINT {\n    i = g*(v - e)\n}\n";
+
+/// The folder of Glia packages from PyPI (dbbs-catalogue 6.0.1, nrn-patch 8.0.2) that tests put on `PYTHONPATH`
+/// (`<repo>/.glia-packages`, made by `tools/setup-oracles.sh`).
+#[allow(dead_code)]
+pub fn glia_packages() -> PathBuf {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(".glia-packages");
+    assert!(
+        folder.join("dbbs_catalogue").is_dir(),
+        "no Glia packages at {}: {ORACLE_SETUP}",
+        folder.display()
+    );
+    folder
+}

@@ -10,6 +10,8 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use common::{glia_packages, oracle_venv, original_venv, run_with};
+use glia::identity::name::ModName;
+use glia::packages::declaration::{read_package_declaration, ReaderContext};
 
 /// A private home for one run of `venv`'s Python: glia's caches and configuration go there.
 fn private_home(original: bool) -> tempfile::TempDir {
@@ -99,63 +101,208 @@ fn borrowed<'a>(
         .collect()
 }
 
-/// The soma's voltage trace of `tests/python/simulate_dbbs.py` run with `venv`'s glia, and the implementation's
-/// name it reports.
-fn dbbs_trace(venv: &Path, original: bool) -> (String, Vec<f64>) {
-    let home = private_home(original);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/simulate_dbbs.py");
+/// Runs one of the `tests/python/` scripts with `venv`'s glia in `home`, `python_path` on its path; the JSON of its
+/// last line of output.
+fn run_script(script: &str, venv: &Path, home: &Path, python_path: &OsStr) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(script);
     let python = venv.join("bin").join("python");
     let output = run_with(
         &python,
         &[script.as_os_str()],
-        home.path(),
-        &borrowed(&run_environment(
-            home.path(),
-            venv,
-            glia_packages().as_os_str(),
-        )),
+        home,
+        &borrowed(&run_environment(home, venv, python_path)),
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "the dbbs simulation fails with {}:\n{stdout}\n{}",
+        "{} fails with {}:\n{stdout}\n{}",
+        script.display(),
         python.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    let result: serde_json::Value =
-        serde_json::from_str(stdout.trim().lines().last().unwrap_or_default())
-            .expect("a JSON trace");
-    let trace = result["v"]
+    serde_json::from_str(stdout.trim().lines().last().unwrap_or_default()).expect("a JSON line")
+}
+
+fn floats(value: &serde_json::Value) -> Vec<f64> {
+    value
         .as_array()
         .unwrap()
         .iter()
-        .map(|value| value.as_f64().unwrap())
-        .collect();
-    (
-        result["implementation"].as_str().unwrap().to_string(),
-        trace,
+        .map(|item| item.as_f64().unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// The largest difference between two traces of equal length.
+fn largest_difference(left: &[f64], right: &[f64]) -> f64 {
+    assert_eq!(left.len(), right.len());
+    left.iter()
+        .zip(right)
+        .map(|(left, right)| (left - right).abs())
+        .fold(0.0, f64::max)
+}
+
+/// A copy of `.glia-packages` in which dbbs-catalogue declares only the Arbor mods in `keep` (and all its NEURON
+/// mods), the other `Mod(...)` calls cut out of its module by the spans glia's own reader gives.
+fn dbbs_with_arbor_mods(keep: &[String]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    copy_folder(&glia_packages(), site.path());
+    let module = site.path().join("dbbs_catalogue/__init__.py");
+    let source = std::fs::read_to_string(&module).unwrap();
+    let declaration = read_package_declaration(
+        &source,
+        &module,
+        "package",
+        &ReaderContext {
+            resolve: &|path: &Path| path.to_path_buf(),
+            module_exists: &|_, _| true,
+        },
     )
+    .expect("dbbs-catalogue's declaration reads statically");
+    let mut cut: Vec<(usize, usize)> = declaration
+        .mods
+        .iter()
+        .filter(|declared| declared.dialect_text.as_deref() == Some("arbor"))
+        .filter(|declared| {
+            let name = ModName::new("dbbs", &declared.asset, &declared.variant).unwrap();
+            !keep.contains(&name.arbor_name())
+        })
+        .map(|declared| {
+            let span = declared.span.unwrap();
+            let after = &source[span.end as usize..];
+            let comma = after
+                .find(',')
+                .filter(|&index| after[..index].trim().is_empty());
+            (
+                span.start as usize,
+                span.end as usize + comma.map_or(0, |index| index + 1),
+            )
+        })
+        .collect();
+    cut.sort();
+    let mut filtered = String::new();
+    let mut copied = 0;
+    for (start, end) in cut {
+        filtered.push_str(&source[copied..start]);
+        copied = end;
+    }
+    filtered.push_str(&source[copied..]);
+    std::fs::write(&module, filtered).unwrap();
+    site
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 #[test]
-fn a_dbbs_catalogue_cell_built_with_glia_insert_gives_the_same_trace_with_both() {
-    let (ours_name, ours) = dbbs_trace(&oracle_venv(), false);
-    let (original_name, original) = dbbs_trace(&original_venv(), true);
-    assert_eq!(
-        (ours_name.as_str(), original_name.as_str()),
-        ("this project", "original")
+fn dbbs_catalogue_simulates_the_same_through_both_implementations() {
+    let ours_home = private_home(false);
+    let original_home = private_home(true);
+    let packages = glia_packages();
+
+    // NEURON: a cell of dbbs channels and a synapse, every mechanism inserted with glia.insert.
+    let ours = run_script(
+        "simulate_dbbs.py",
+        &oracle_venv(),
+        ours_home.path(),
+        packages.as_os_str(),
     );
-    assert_eq!(ours.len(), 2401, "60 ms at dt = 0.025 ms");
-    assert!(ours.iter().any(|&v| v > 0.0), "the cell fires");
-    let largest_difference = ours
-        .iter()
-        .zip(&original)
-        .map(|(left, right)| (left - right).abs())
-        .fold(0.0, f64::max);
-    assert_eq!(ours.len(), original.len());
+    let original = run_script(
+        "simulate_dbbs.py",
+        &original_venv(),
+        original_home.path(),
+        packages.as_os_str(),
+    );
+    assert_eq!(ours["implementation"], "this project");
+    assert_eq!(original["implementation"], "original");
+    let (ours_trace, original_trace) = (floats(&ours["v"]), floats(&original["v"]));
+    assert_eq!(ours_trace.len(), 2401, "60 ms at dt = 0.025 ms");
+    assert!(ours_trace.iter().any(|&v| v > 0.0), "the cell fires");
+    let difference = largest_difference(&ours_trace, &original_trace);
     assert!(
-        largest_difference == 0.0,
-        "the traces differ by up to {largest_difference} mV"
+        difference == 0.0,
+        "the NEURON traces differ by up to {difference} mV"
+    );
+
+    // Arbor: glia.catalogue("dbbs") on the package as published.
+    let ours = run_script(
+        "simulate_dbbs_arbor.py",
+        &oracle_venv(),
+        ours_home.path(),
+        packages.as_os_str(),
+    );
+    let mechanisms: Vec<String> = ours["mechanisms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| name.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        mechanisms.len(),
+        20,
+        "the 20 of 33 Arbor mods modcc 0.12.2 accepts: {mechanisms:?}"
+    );
+    assert!(ours["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("could not be built"));
+    // The original refuses the whole catalogue when one mod fails.
+    let refused = run_script(
+        "simulate_dbbs_arbor.py",
+        &original_venv(),
+        original_home.path(),
+        packages.as_os_str(),
+    );
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|error| error.starts_with("BuildCatalogueError")),
+        "{refused}"
+    );
+    // Given only the mods modcc accepts, it builds them, and each simulates as in this project's catalogue.
+    let filtered = dbbs_with_arbor_mods(&mechanisms);
+    let original = run_script(
+        "simulate_dbbs_arbor.py",
+        &original_venv(),
+        original_home.path(),
+        filtered.path().as_os_str(),
+    );
+    assert_eq!(original["mechanisms"], ours["mechanisms"]);
+    let mut worst = (0.0, String::new());
+    for name in &mechanisms {
+        let (left, right) = (&ours["traces"][name], &original["traces"][name]);
+        assert!(
+            left.get("error").is_none() && right.get("error").is_none(),
+            "{name}: {left} / {right}"
+        );
+        for (key, trace) in left.as_object().unwrap() {
+            let difference = largest_difference(&floats(trace), &floats(&right[key]));
+            if difference > worst.0 {
+                worst = (difference, format!("{name} {key}"));
+            }
+        }
+    }
+    assert!(
+        worst.0 <= 1e-9,
+        "the Arbor traces differ by up to {} ({})",
+        worst.0,
+        worst.1
+    );
+    eprintln!(
+        "NEURON: identical; Arbor: {} mechanisms, largest difference {} ({})",
+        mechanisms.len(),
+        worst.0,
+        worst.1
     );
 }
 

@@ -117,6 +117,7 @@ pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
     print_build_report(
         &report,
         &summary,
+        &store,
         arguments.build.format,
         arguments.build.verbose,
     )

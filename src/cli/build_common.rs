@@ -13,7 +13,7 @@ use super::exit;
 use crate::build::exec::{Executor, ProcessCounts};
 use crate::build::outcome::{BuildError, BuildReport, MechanismOutcome, ModInput};
 use crate::build::progress::{Progress, ProgressMode};
-use crate::build::store::Store;
+use crate::build::store::{FileSystemWrites, RejectedEntry, Store};
 use crate::diagnostics::{human, json, FileReport};
 
 /// Options every build command takes.
@@ -34,6 +34,10 @@ pub struct BuildOptions {
     /// The build store (default: GLIA_CACHE_DIR, else ~/.cache/glia).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// A read-only store consulted after the build store, e.g. a team's or a CI job's (default:
+    /// GLIA_SHARED_STORE). Its entries are checked against their checksums before use.
+    #[arg(long, value_name = "DIR")]
+    pub shared_store: Option<PathBuf>,
     /// Compile every file on its own, without the shared precompiled header.
     #[arg(long)]
     pub no_precompiled_header: bool,
@@ -85,7 +89,24 @@ pub fn start_build(options: &BuildOptions, paths: &[PathBuf]) -> Result<BuildSes
                 .to_string(),
         ));
     };
-    let store = Store::open(&store_root).map_err(|error| usage_error(error.to_string()))?;
+    let shared_root = options
+        .shared_store
+        .clone()
+        .or_else(Store::default_shared_root);
+    let store = Store::open_with(
+        &store_root,
+        shared_root.as_deref(),
+        Box::new(FileSystemWrites),
+    )
+    .map_err(|error| {
+        usage_error(
+            BuildError::Store {
+                root: store_root.clone(),
+                error,
+            }
+            .to_string(),
+        )
+    })?;
     let executor = Executor::new(options.jobs, options.launcher.as_deref(), options.verbose)
         .map_err(|error| usage_error(format!("cannot start the build threads: {error}")))?;
     Ok(BuildSession {
@@ -214,12 +235,14 @@ impl ToolchainSummary<'_> {
 pub fn print_build_report(
     report: &BuildReport,
     toolchain: &ToolchainSummary<'_>,
+    store: &Store,
     format: BuildFormat,
     verbose: bool,
 ) -> ExitCode {
+    let rejected = store.rejected_entries();
     let written = match format {
-        BuildFormat::Human => print_human(report, toolchain, verbose),
-        BuildFormat::Json => print_json(report, toolchain),
+        BuildFormat::Human => print_human(report, toolchain, &rejected, verbose),
+        BuildFormat::Json => print_json(report, toolchain, &rejected),
     };
     if let Err(error) = written {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
@@ -237,10 +260,16 @@ pub fn print_build_report(
 fn print_human(
     report: &BuildReport,
     toolchain: &ToolchainSummary<'_>,
+    rejected: &[RejectedEntry],
     verbose: bool,
 ) -> std::io::Result<()> {
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
+    if verbose {
+        for entry in rejected {
+            writeln!(out, "note: {entry}")?;
+        }
+    }
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for mechanism in &report.mechanisms {
         if mechanism.diagnostics.is_empty() {
@@ -336,7 +365,16 @@ struct JsonReport<'a> {
     compile_seconds: f64,
     jobs: usize,
     processes: ProcessCounts,
+    /// Store entries refused because they did not match their checksums (then rebuilt).
+    rejected_store_entries: Vec<JsonRejectedEntry>,
     mechanisms: Vec<JsonMechanism<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRejectedEntry {
+    entry: String,
+    shared: bool,
+    problem: String,
 }
 
 #[derive(Serialize)]
@@ -346,7 +384,11 @@ struct JsonMechanism<'a> {
     diagnostics: Vec<json::JsonDiagnostic>,
 }
 
-fn print_json(report: &BuildReport, toolchain: &ToolchainSummary<'_>) -> std::io::Result<()> {
+fn print_json(
+    report: &BuildReport,
+    toolchain: &ToolchainSummary<'_>,
+    rejected: &[RejectedEntry],
+) -> std::io::Result<()> {
     let mechanisms = report
         .mechanisms
         .iter()
@@ -376,6 +418,14 @@ fn print_json(report: &BuildReport, toolchain: &ToolchainSummary<'_>) -> std::io
         compile_seconds: report.compile_time.as_secs_f64(),
         jobs: toolchain.jobs,
         processes: report.counts,
+        rejected_store_entries: rejected
+            .iter()
+            .map(|entry| JsonRejectedEntry {
+                entry: entry.entry.display().to_string(),
+                shared: entry.shared,
+                problem: entry.problem.to_string(),
+            })
+            .collect(),
         mechanisms,
     };
     let stdout = std::io::stdout();

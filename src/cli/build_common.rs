@@ -240,8 +240,13 @@ pub fn print_build_report(
     verbose: bool,
 ) -> ExitCode {
     let rejected = store.rejected_entries();
+    if verbose {
+        for entry in &rejected {
+            eprintln!("note: {entry}");
+        }
+    }
     let written = match format {
-        BuildFormat::Human => print_human(report, toolchain, &rejected, verbose),
+        BuildFormat::Human => print_human(report, toolchain, verbose),
         BuildFormat::Json => print_json(report, toolchain, &rejected),
     };
     if let Err(error) = written {
@@ -260,16 +265,10 @@ pub fn print_build_report(
 fn print_human(
     report: &BuildReport,
     toolchain: &ToolchainSummary<'_>,
-    rejected: &[RejectedEntry],
     verbose: bool,
 ) -> std::io::Result<()> {
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
-    if verbose {
-        for entry in rejected {
-            writeln!(out, "note: {entry}")?;
-        }
-    }
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for mechanism in &report.mechanisms {
         if mechanism.diagnostics.is_empty() {

@@ -89,15 +89,10 @@ fn sidecar(object: &Path) -> PathBuf {
     object.with_file_name(name)
 }
 
-/// A user: their own cache folder and output folder, building the same mod files with the team's store shared.
-fn user_build(
-    workspace: &Workspace,
-    team: &TeamStore,
-    user: &str,
-    catalogue: bool,
-) -> (Value, String) {
-    let user_folder = workspace.root.path().join(user);
-    let mut command: Command = if catalogue {
+/// `glia nrnivmodl` (or, with `catalogue`, `glia build-catalogue team`) of the workspace's mods into `output`,
+/// with a JSON report.
+fn build_command(workspace: &Workspace, catalogue: bool, output: &Path) -> Command {
+    let mut command = if catalogue {
         workspace.glia(&["build-catalogue", "team"])
     } else {
         workspace.glia(&["nrnivmodl"])
@@ -105,11 +100,40 @@ fn user_build(
     command
         .arg(&workspace.mods)
         .arg("-o")
-        .arg(user_folder.join("out"))
-        .args(["--format", "json", "--verbose"])
+        .arg(output)
+        .args(["--format", "json"]);
+    command
+}
+
+/// The team (or a CI job) fills its store with an ordinary build.
+fn team_build(workspace: &Workspace, team: &TeamStore, catalogue: bool) {
+    let (status, report) = common::builds::json_run(
+        build_command(
+            workspace,
+            catalogue,
+            &workspace.root.path().join("team-out"),
+        )
+        .arg("--cache-dir")
+        .arg(&team.folder),
+    );
+    assert_eq!(status, 0, "{report:#}");
+}
+
+/// A user: their own cache folder and output folder, building the same mod files with the team's store shared;
+/// the report and what `--verbose` printed (the commands).
+fn user_build(
+    workspace: &Workspace,
+    team: &TeamStore,
+    user: &str,
+    catalogue: bool,
+) -> (Value, String) {
+    let user_folder = workspace.root.path().join(user);
+    let output = build_command(workspace, catalogue, &user_folder.join("out"))
+        .arg("--verbose")
         .env("GLIA_CACHE_DIR", user_folder.join("cache"))
-        .env("GLIA_SHARED_STORE", &team.folder);
-    let output = command.output().unwrap();
+        .env("GLIA_SHARED_STORE", &team.folder)
+        .output()
+        .unwrap();
     let report: Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|error| panic!("{user}: no report ({error}):\n{}", text(&output)));
     assert_eq!(output.status.code(), Some(0), "{user}: {report:#}");
@@ -149,16 +173,7 @@ fn two_users_reuse_a_read_only_shared_store_and_a_damaged_object_is_rebuilt_neve
         workspace.write(&format!("{name}.mod"), &leak_channel(name, "0.001"));
     }
     let team = TeamStore::new();
-    // The team (or a CI job) fills its store with an ordinary build.
-    let (status, report) = common::builds::json_run(
-        workspace
-            .glia(&["nrnivmodl", "--format", "json", "--cache-dir"])
-            .arg(&team.folder)
-            .arg("-o")
-            .arg(workspace.root.path().join("team-out"))
-            .arg(&workspace.mods),
-    );
-    assert_eq!(status, 0, "{report:#}");
+    team_build(&workspace, &team, false);
     team.set_read_only(true);
     let untouched = team.snapshot();
 
@@ -334,15 +349,7 @@ fn a_catalogue_reuses_a_shared_store_and_refuses_a_damaged_header() {
         workspace.write(&format!("{name}.mod"), &arbor_leak_channel(name, "0.001"));
     }
     let team = TeamStore::new();
-    let (status, report) = common::builds::json_run(
-        workspace
-            .glia(&["build-catalogue", "team", "--format", "json", "--cache-dir"])
-            .arg(&team.folder)
-            .arg("-o")
-            .arg(workspace.root.path().join("team-out"))
-            .arg(&workspace.mods),
-    );
-    assert_eq!(status, 0, "{report:#}");
+    team_build(&workspace, &team, true);
     team.set_read_only(true);
     let (report, _) = user_build(&workspace, &team, "alice", true);
     assert_eq!(processes(&report), (0, 0, 1), "{report:#}");

@@ -231,12 +231,12 @@ pub fn compile_text(
     );
     if !run.success {
         if let Some(cause) = unwritable_cause(&run.output) {
-            return Err(BuildError::NoRoom {
-                folder: work.to_path_buf(),
-                tool: "the C++ compiler".to_string(),
+            return Err(BuildError::no_room(
+                work,
+                "the C++ compiler",
                 cause,
-                output: run.output.trim().to_string(),
-            });
+                &run.output,
+            ));
         }
         return Err(BuildError::Generated {
             file: file_name.to_string(),

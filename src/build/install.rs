@@ -73,12 +73,12 @@ pub fn install_linked(run: ToolRun, temporary: &Path, product: &Path) -> Result<
     if !run.success {
         let _ = std::fs::remove_file(temporary);
         if let Some(cause) = unwritable_cause(&run.output) {
-            return Err(BuildError::NoRoom {
-                folder,
-                tool: "the linker".to_string(),
+            return Err(BuildError::no_room(
+                &folder,
+                "the linker",
                 cause,
-                output: run.output.trim().to_string(),
-            });
+                &run.output,
+            ));
         }
         return Err(BuildError::Link {
             product: product.to_path_buf(),

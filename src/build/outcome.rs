@@ -1,7 +1,7 @@
 //! What builds take and give, shared by the NEURON and Arbor builds: the mod files in, and per mechanism and per
 //! build, what happened.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::exec::ProcessCounts;
@@ -102,6 +102,16 @@ impl BuildError {
     /// Whether the build failed on its own terms (a link or compile) rather than on its surroundings.
     pub fn is_build_failure(&self) -> bool {
         matches!(self, BuildError::Link { .. } | BuildError::Generated { .. })
+    }
+
+    /// A tool (`tool`) that failed because it could not write in `folder`, with its output.
+    pub fn no_room(folder: &Path, tool: &str, cause: &'static str, output: &str) -> BuildError {
+        BuildError::NoRoom {
+            folder: folder.to_path_buf(),
+            tool: tool.to_string(),
+            cause,
+            output: output.trim().to_string(),
+        }
     }
 
     /// A store failure, naming the store.

@@ -212,12 +212,12 @@ pub fn record_compile_results(
                 mechanism.diagnostics.extend(diagnostics);
             }
             CompileFailure::Unwritable(cause) => {
-                environment_error.get_or_insert(BuildError::NoRoom {
-                    folder: folder_of(&result.file.cpp_path),
-                    tool: "the C++ compiler".to_string(),
+                environment_error.get_or_insert(BuildError::no_room(
+                    &folder_of(&result.file.cpp_path),
+                    "the C++ compiler",
                     cause,
-                    output: result.run.output.trim().to_string(),
-                });
+                    &result.run.output,
+                ));
             }
             CompileFailure::Store(error) => {
                 environment_error.get_or_insert(BuildError::store(store, error));

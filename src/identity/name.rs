@@ -217,19 +217,7 @@ pub fn arbor_catalogue_name(asset: &str, variant: &str) -> String {
 /// they are (a leading or trailing `_` is allowed, unlike in the parts of a glia name).
 pub fn validate_catalogue_name(name: &str) -> Result<(), NameError> {
     let part = NamePart::Catalogue;
-    if name.is_empty() {
-        return Err(NameError::EmptyPart { part });
-    }
-    if let Some(character) = name
-        .chars()
-        .find(|character| !(character.is_ascii_alphanumeric() || *character == '_'))
-    {
-        return Err(NameError::InvalidCharacter {
-            part,
-            text: name.to_owned(),
-            character,
-        });
-    }
+    require_identifier_characters(part, name)?;
     if name.starts_with(|character: char| character.is_ascii_digit()) {
         return Err(NameError::StartsWithDigit {
             part,
@@ -245,20 +233,26 @@ pub fn validate_catalogue_name(name: &str) -> Result<(), NameError> {
     Ok(())
 }
 
-fn validate_part(part: NamePart, text: &str) -> Result<(), NameError> {
+/// A name must not be empty, and holds only ASCII letters, digits and `_`.
+fn require_identifier_characters(part: NamePart, text: &str) -> Result<(), NameError> {
     if text.is_empty() {
         return Err(NameError::EmptyPart { part });
     }
-    if let Some(character) = text
+    match text
         .chars()
         .find(|character| !(character.is_ascii_alphanumeric() || *character == '_'))
     {
-        return Err(NameError::InvalidCharacter {
+        Some(character) => Err(NameError::InvalidCharacter {
             part,
             text: text.to_owned(),
             character,
-        });
+        }),
+        None => Ok(()),
     }
+}
+
+fn validate_part(part: NamePart, text: &str) -> Result<(), NameError> {
+    require_identifier_characters(part, text)?;
     if text.contains(PART_SEPARATOR) {
         return Err(NameError::DoubleUnderscoreInPart {
             part,

@@ -139,7 +139,7 @@ pub fn lock_output_folder(
     drop(shared);
     let exclusive = lock_folder(folder, lock_name, LockMode::Exclusive, waiting)
         .map_err(|error| folder_error(format!("cannot lock it: {error}")))?
-        .expect("an exclusive lock is taken or fails");
+        .ok_or_else(|| folder_error("cannot lock it".to_string()))?;
     if is_up_to_date() {
         return Ok(None);
     }

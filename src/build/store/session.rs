@@ -74,9 +74,15 @@ impl Drop for Session {
 
 fn lock_new_file(path: &Path, writes: &dyn StoreWrites) -> std::io::Result<File> {
     writes.write_new_file(path, b"")?;
-    let file = File::open(path)?;
+    let file = open_lock_file(path)?;
     file.lock()?;
     Ok(file)
+}
+
+/// Opens a lock file for reading and writing: NFS emulates `flock` with POSIX locks, and an exclusive one needs a
+/// file open for writing.
+fn open_lock_file(path: &Path) -> std::io::Result<File> {
+    fs::OpenOptions::new().read(true).write(true).open(path)
 }
 
 /// Removes the session folders of processes that have ended (their lock is free), and other leftovers older than
@@ -89,12 +95,21 @@ pub fn remove_abandoned_sessions(temporary_root: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
         if name.starts_with(SESSION_PREFIX) {
-            if let Ok(lock) = File::open(path.join(LOCK_FILE)) {
-                if lock.try_lock().is_ok() {
-                    let _ = fs::remove_dir_all(&path);
+            match open_lock_file(&path.join(LOCK_FILE)) {
+                Ok(lock) => {
+                    if lock.try_lock().is_ok() {
+                        let _ = fs::remove_dir_all(&path);
+                    }
                 }
-            } else if is_older_than(&path, STALE_LEFTOVER_AGE) {
-                let _ = fs::remove_dir_all(&path);
+                // A session folder gets its name only once its lock is held, so one without a lock file was
+                // emptied by hand or half removed.
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    if is_older_than(&path, STALE_LEFTOVER_AGE) {
+                        let _ = fs::remove_dir_all(&path);
+                    }
+                }
+                // Another user's session on a shared store: theirs to clean.
+                Err(_) => {}
             }
         } else if is_older_than(&path, STALE_LEFTOVER_AGE) {
             let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));

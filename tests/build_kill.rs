@@ -208,18 +208,21 @@ fn kill_at_every_step(target: &Target, rounds: usize) {
     let whole_build = timing.elapsed();
     std::fs::remove_file(&library_path).unwrap();
 
-    let mut kills = 0;
-    let mut landed_after_install = 0;
+    // Per phase: kills, and of those, the ones that found the new library already in place.
+    let mut kills = [0usize; PHASES.len()];
+    let mut landed_after_install = [0usize; PHASES.len()];
+    let mut whole_group_kills = 0;
     let mut reused_after_kills = 0;
     let mut version = 1;
     for _ in 0..rounds {
-        for phase in PHASES {
+        for (phase_index, phase) in PHASES.into_iter().enumerate() {
             target.write_version(version);
             version += 1;
             let previous = std::fs::read(&library_path).ok();
             let (before, _) = store_entries(store, target.object_kind());
-            let killed = kill_one_build(target, phase, whole_build, &mut random);
-            kills += usize::from(killed);
+            let (killed, whole_group) = kill_one_build(target, phase, whole_build, &mut random);
+            kills[phase_index] += usize::from(killed);
+            whole_group_kills += usize::from(killed && whole_group);
 
             // The library: the previous one, or (once the rename may have happened) a complete new one.
             let now = std::fs::read(&library_path).ok();
@@ -233,7 +236,7 @@ fn kill_at_every_step(target: &Target, rounds: usize) {
                     );
                     check_complete_elf(now)
                         .unwrap_or_else(|problem| panic!("{phase:?}: a cut library: {problem}"));
-                    landed_after_install += 1;
+                    landed_after_install[phase_index] += usize::from(killed);
                 }
             }
 
@@ -289,25 +292,38 @@ fn kill_at_every_step(target: &Target, rounds: usize) {
         target.names,
         "the final library loads with every mechanism"
     );
+    let total: usize = kills.iter().sum();
+    let by_phase: Vec<String> = PHASES
+        .iter()
+        .enumerate()
+        .map(|(index, phase)| {
+            format!(
+                "{phase:?} {} ({} after the rename)",
+                kills[index], landed_after_install[index]
+            )
+        })
+        .collect();
     eprintln!(
-        "{kills} kills survived over {} builds ({} landed after the rename); {reused_after_kills} objects stored by killed builds reused; nothing lost; {:.0} s",
+        "{:?}: {total} kills survived over {} builds ({whole_group_kills} of the whole process group, the others of glia alone): {}; {reused_after_kills} objects stored by killed builds reused; nothing lost; {:.0} s",
+        target.simulator,
         rounds * PHASES.len(),
-        landed_after_install,
+        by_phase.join(", "),
         started.elapsed().as_secs_f64()
     );
     assert!(
-        kills >= rounds * PHASES.len() * 2 / 3,
-        "most builds were killed before they finished ({kills})"
+        total >= rounds * PHASES.len() * 2 / 3,
+        "most builds were killed before they finished ({total})"
     );
 }
 
-/// Starts one build and kills it at `phase`; whether it was killed (rather than finishing first).
+/// Starts one build and kills it at `phase`; whether it was killed (rather than finishing first), and whether the
+/// kill went to the whole process group.
 fn kill_one_build(
     target: &Target,
     phase: Phase,
     whole_build: Duration,
     random: &mut Random,
-) -> bool {
+) -> (bool, bool) {
     let link_marker = target.link_marker();
     let link_marker = link_marker.as_str();
     let mut child = target
@@ -350,7 +366,7 @@ fn kill_one_build(
         }
         Phase::AtRandom => std::thread::sleep(random.duration_below(whole_build)),
     }
-    kill(&mut child, whole_group)
+    (kill(&mut child, whole_group), whole_group)
 }
 
 /// Waits for glia's linker child to start, stops glia (SIGSTOP), then waits for the linker to finish: glia is then

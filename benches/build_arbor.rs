@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use build_support::{compile_floor, glia_binary, manifest_folder, median, timed, venv};
+use build_support::{
+    compile_floor, filtered_out, glia_binary, manifest_folder, median, timed, venv,
+};
 
 /// Copies the mods modcc accepts into `target` as `<mechanism name>.mod` (arbor-build-catalogue needs that).
 fn copy_accepted_by_name(glia: &Path, source: &Path, target: &Path) -> usize {
@@ -54,15 +56,7 @@ fn copy_accepted_by_name(glia: &Path, source: &Path, target: &Path) -> usize {
 }
 
 fn main() {
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|argument| !argument.starts_with('-'))
-        .collect();
-    if !filters.is_empty()
-        && !filters
-            .iter()
-            .any(|filter| "build_arbor".contains(filter.as_str()))
-    {
+    if filtered_out("build_arbor") {
         return;
     }
     let source =

@@ -17,19 +17,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use build_support::{compile_floor, copy_mods, glia_binary, manifest_folder, median, timed, venv};
+use build_support::{
+    compile_floor, copy_mods, filtered_out, glia_binary, manifest_folder, median, timed, venv,
+};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter that does not name this bench skips it.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|argument| !argument.starts_with('-'))
-        .collect();
-    if !filters.is_empty()
-        && !filters
-            .iter()
-            .any(|filter| "build_neuron".contains(filter.as_str()))
-    {
+    if filtered_out("build_neuron") {
         return;
     }
     let mods =

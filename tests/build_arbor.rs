@@ -6,8 +6,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::builds::{outcomes, text};
 use serde_json::Value;
 
 fn repository() -> PathBuf {
@@ -23,14 +24,6 @@ fn dbbs_arbor_mods() -> PathBuf {
         common::ORACLE_SETUP
     );
     folder
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// `glia build-catalogue NAME MODS -o OUT --cache-dir STORE --format json EXTRA...`: exit code and report.
@@ -66,22 +59,6 @@ fn processes(report: &Value) -> (u64, u64, u64) {
         counts["compile"].as_u64().unwrap(),
         counts["link"].as_u64().unwrap(),
     )
-}
-
-fn failed_files(report: &Value) -> Vec<String> {
-    report["mechanisms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|mechanism| mechanism["outcome"] == "failed")
-        .map(|mechanism| {
-            Path::new(mechanism["file"].as_str().unwrap())
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect()
 }
 
 /// Copies each mod that modcc accepts into `target` as `<mechanism name>.mod`, as arbor-build-catalogue needs.
@@ -253,7 +230,7 @@ fn the_thirteen_mods_modcc_refuses_are_named_and_the_rest_still_build() {
         &["--keep-going"],
     );
     assert_eq!(status, 1, "{report:#}");
-    let failed = failed_files(&report);
+    let failed = outcomes(&report, "failed");
     assert_eq!(failed.len(), 13, "{failed:?}");
     assert_eq!(
         failed

@@ -6,88 +6,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Command;
 
+use common::builds::{leak_channel, outcomes, text, Workspace};
 use serde_json::Value;
-
-/// A small density mechanism with its own suffix.
-fn leak_channel(suffix: &str, conductance: &str) -> String {
-    format!(
-        "NEURON {{\n    SUFFIX {suffix}\n    NONSPECIFIC_CURRENT i\n    RANGE g, e\n}}\n\nUNITS {{\n    (mA) = (milliamp)\n    (mV) = (millivolt)\n    (S) = (siemens)\n}}\n\nPARAMETER {{\n    g = {conductance} (S/cm2)\n    e = -70 (mV)\n}}\n\nASSIGNED {{\n    v (mV)\n    i (mA/cm2)\n}}\n\nBREAKPOINT {{\n    i = g*(v - e)\n}}\n"
-    )
-}
 
 /// A point process whose PARAMETER block is INCLUDEd.
 const SYNAPSE: &str = "NEURON {\n    POINT_PROCESS test_synapse\n    RANGE tau, e, i\n    NONSPECIFIC_CURRENT i\n}\n\nINCLUDE \"synapse_parameters.inc\"\n\nASSIGNED {\n    v (millivolt)\n    i (nanoamp)\n}\n\nSTATE { g (microsiemens) }\n\nINITIAL { g = 0 }\n\nBREAKPOINT {\n    SOLVE state METHOD cnexp\n    i = g*(v - e)\n}\n\nDERIVATIVE state { g' = -g/tau }\n\nNET_RECEIVE(weight (microsiemens)) { g = g + weight }\n";
 
 const SYNAPSE_PARAMETERS: &str =
     "PARAMETER {\n    tau = 0.1 (ms) <1e-9,1e9>\n    e = 0 (millivolt)\n}\n";
-
-/// A test's folders: the mod files, the output and the store.
-struct Workspace {
-    _root: tempfile::TempDir,
-    mods: PathBuf,
-    output: PathBuf,
-    store: PathBuf,
-}
-
-impl Workspace {
-    fn new() -> Workspace {
-        let root = tempfile::tempdir().unwrap();
-        let mods = root.path().join("mods");
-        let output = root.path().join("out");
-        let store = root.path().join("store");
-        std::fs::create_dir_all(&mods).unwrap();
-        Workspace {
-            mods,
-            output,
-            store,
-            _root: root,
-        }
-    }
-
-    fn write(&self, name: &str, text: &str) {
-        std::fs::write(self.mods.join(name), text).unwrap();
-    }
-
-    fn library(&self) -> PathBuf {
-        self.output.join("x86_64").join("libnrnmech.so")
-    }
-
-    fn command(&self, extra: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_glia"));
-        command
-            .arg("nrnivmodl")
-            .arg("-o")
-            .arg(&self.output)
-            .arg("--cache-dir")
-            .arg(&self.store)
-            .args(extra)
-            .arg(&self.mods)
-            .env("VIRTUAL_ENV", common::oracle_venv())
-            .env_remove("NRNHOME")
-            .env_remove("CXX")
-            .env_remove("GLIA_CACHE_DIR");
-        command
-    }
-
-    /// Runs a build with `--format json`; returns the exit code and the report.
-    fn build(&self, extra: &[&str]) -> (i32, Value) {
-        let output = self
-            .command(&[&["--format", "json"], extra].concat())
-            .output()
-            .unwrap();
-        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-            panic!(
-                "no JSON report ({error}); stdout:\n{}\nstderr:\n{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
-        (output.status.code().unwrap_or(-1), report)
-    }
-}
 
 /// (translations, compiles, precompiled headers, links) a build started.
 fn processes(report: &Value) -> (u64, u64, u64, u64) {
@@ -98,30 +27,6 @@ fn processes(report: &Value) -> (u64, u64, u64, u64) {
         field("compile"),
         field("precompile"),
         field("link"),
-    )
-}
-
-fn outcomes(report: &Value, outcome: &str) -> Vec<String> {
-    report["mechanisms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|mechanism| mechanism["outcome"] == outcome)
-        .map(|mechanism| {
-            Path::new(mechanism["file"].as_str().unwrap())
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
     )
 }
 

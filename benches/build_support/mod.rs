@@ -7,6 +7,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// Whether `cargo bench FILTER` names another benchmark than `name` (`cargo bench` passes `--bench`, which is not a
+/// filter).
+pub fn filtered_out(name: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|argument| !argument.starts_with('-'))
+        .collect();
+    !filters.is_empty() && !filters.iter().any(|filter| name.contains(filter.as_str()))
+}
+
 pub fn manifest_folder() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

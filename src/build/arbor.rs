@@ -20,10 +20,10 @@ use super::arbor_glue::catalogue_source;
 use super::arbor_toolchain::ArborToolchain;
 use super::compile_queue::{compile_all, compile_text, CompileSettings, Translated};
 use super::exec::{Executor, ToolCommand, ToolKind};
-use super::install::{move_into_place, temporary_beside};
+use super::install::{install_linked, temporary_beside};
 use super::outcome::{BuildError, BuildReport, ModInput};
 use super::pipeline::{
-    compile_jobs_for, finish_report, is_up_to_date, link_and_record, prepare_output_folder,
+    compile_jobs_for, finish_report, is_up_to_date, link_and_record, lock_output_folder,
     record_compile_results, reject_duplicate_stems, reuse_stored_objects, Finished, LinkStep,
     Mechanism,
 };
@@ -75,11 +75,6 @@ pub fn build_arbor_catalogue(
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let catalogue = &request.catalogue;
-    let _lock = prepare_output_folder(
-        &request.output_folder,
-        &format!(".glia-{catalogue}-catalogue.lock"),
-        progress,
-    )?;
     let library = catalogue_path(request);
     let mut mechanisms = executor.parallel_map(request.inputs.clone(), |input| {
         prepare_mechanism(input, catalogue, toolchain)
@@ -89,17 +84,25 @@ pub fn build_arbor_catalogue(
     let manifest_path = request
         .output_folder
         .join(format!(".{catalogue}-catalogue.glia.json"));
-    if is_up_to_date(&manifest_path, &link_key, &[library.as_path()], &mechanisms) {
+    let lock = lock_output_folder(
+        &request.output_folder,
+        &format!(".glia-{catalogue}-catalogue.lock"),
+        progress,
+        || is_up_to_date(&manifest_path, &link_key, &[library.as_path()], &mechanisms),
+    )?;
+    let Some(_lock) = lock else {
         let finished = Finished::up_to_date(library, Vec::new());
         return Ok(finish_report(finished, mechanisms, executor, start));
-    }
+    };
 
     // An object is reusable only with its header, which the catalogue source includes.
     let to_build = reuse_stored_objects(&mut mechanisms, store, OBJECT_KIND, |key| {
         store.lookup(HEADER_KIND, key, "hpp").is_some()
     });
     progress.add_steps(to_build.len() * 2 + 1);
-    let work = store.work_folder().map_err(BuildError::Store)?;
+    let work = store
+        .work_folder()
+        .map_err(|error| BuildError::store(store, error))?;
     let translated = translate_all(
         &mut mechanisms,
         &to_build,
@@ -109,7 +112,7 @@ pub fn build_arbor_catalogue(
         executor,
         work.path(),
         progress,
-    );
+    )?;
     let compile_arguments = toolchain.compile_arguments_for(catalogue);
     let settings = CompileSettings {
         compiler: &toolchain.compiler,
@@ -123,16 +126,16 @@ pub fn build_arbor_catalogue(
     let jobs = compile_jobs_for(&mechanisms, translated, |_| Vec::new());
     let (results, precompiled_header_users) =
         compile_all(jobs, &settings, store, executor, work.path(), progress);
-    record_compile_results(&mut mechanisms, results, |mechanism, result| {
+    record_compile_results(&mut mechanisms, results, store, |mechanism, file, run| {
         diagnostics_from_compiler(
             "modcc",
             &mechanism.source,
-            &result.run.output,
-            &GeneratedLineMap::new(&[], &result.file.generated),
-            &result.file.cpp_path,
+            &run.output,
+            &GeneratedLineMap::new(&[], &file.generated),
+            &file.cpp_path,
             &[],
         )
-    });
+    })?;
 
     let step = LinkStep {
         keep_going: request.keep_going,
@@ -249,6 +252,8 @@ fn catalogue_key(
 }
 
 /// Runs modcc on each mechanism's lowered text in its own folder; stores its header; returns the C++ to compile.
+/// After each translation the work folder must still have room: modcc exits 0 with cut files when the disk is
+/// full.
 #[allow(clippy::too_many_arguments)]
 fn translate_all(
     mechanisms: &mut [Mechanism],
@@ -259,7 +264,7 @@ fn translate_all(
     executor: &Executor,
     work: &Path,
     progress: &Progress,
-) -> Vec<Translated> {
+) -> Result<Vec<Translated>, BuildError> {
     let jobs: Vec<(usize, String, String, String, StoreKey)> = to_build
         .iter()
         .filter_map(|&index| {
@@ -277,11 +282,11 @@ fn translate_all(
         let folder = work.join(format!("mechanism-{index}"));
         let output = folder.join("generated");
         let mod_path = folder.join(format!("{name}.mod"));
-        let prepared = std::fs::create_dir_all(&output)
-            .and_then(|()| std::fs::write(&mod_path, &lowered))
-            .map_err(|error| format!("cannot prepare {}: {error}", folder.display()));
-        let run = prepared.map(|()| {
-            executor.run(
+        let prepared = store
+            .create_work_subfolder(&output)
+            .and_then(|()| store.write_work_file(&mod_path, lowered.as_bytes()));
+        let translated = prepared.and_then(|()| {
+            let run = executor.run(
                 &ToolCommand::new(ToolKind::Translate, &toolchain.modcc)
                     .arguments(["-t", "cpu"])
                     .arguments(&toolchain.modcc_flags)
@@ -289,59 +294,59 @@ fn translate_all(
                     .argument(output.as_os_str())
                     .argument(format!("{name}.mod"))
                     .current_directory(&folder),
-            )
+            );
+            store.ensure_room(work)?;
+            let cpp_path = output.join(format!("{name}_cpu.cpp"));
+            let generated = match run.success {
+                true => std::fs::read_to_string(&cpp_path).ok(),
+                false => None,
+            };
+            let generated = match generated {
+                Some(generated) => {
+                    let header = output.join(format!("{name}.hpp"));
+                    store.insert_file(HEADER_KIND, &key, "hpp", &header)?;
+                    Some(generated)
+                }
+                None => None,
+            };
+            Ok((run, cpp_path, generated))
         });
-        let cpp_path = output.join(format!("{name}_cpu.cpp"));
-        let generated = match &run {
-            Ok(run) if run.success => std::fs::read_to_string(&cpp_path).ok().filter(|_| {
-                store
-                    .insert_file(
-                        HEADER_KIND,
-                        &key,
-                        "hpp",
-                        &output.join(format!("{name}.hpp")),
-                    )
-                    .is_ok()
-            }),
-            _ => None,
-        };
         progress.step_finished(&format!(
             "{} {display}",
-            if generated.is_some() {
+            if matches!(translated, Ok((_, _, Some(_)))) {
                 "translated"
             } else {
                 "translation failed:"
             }
         ));
-        (index, run, cpp_path, generated)
+        (index, translated)
     });
-    let mut translated = Vec::new();
-    for (index, run, cpp_path, generated) in results {
+    let mut translated_files = Vec::new();
+    for (index, translated) in results {
+        let (run, cpp_path, generated) =
+            translated.map_err(|error| BuildError::store(store, error))?;
         let mechanism = &mut mechanisms[index];
-        let (command_line, output, ran) = match &run {
-            Ok(run) => (run.command_line.clone(), run.output.clone(), run.success),
-            Err(message) => (String::new(), message.clone(), false),
-        };
         let edits = mechanism
             .lowered
             .as_ref()
             .map(|(_, edits)| edits.clone())
             .unwrap_or_default();
-        mechanism.tool_output = format!("$ {command_line}\n{output}");
+        mechanism.tool_output = format!("$ {}\n{}", run.command_line, run.output);
         match generated {
-            Some(generated) => translated.push(Translated {
+            Some(generated) => translated_files.push(Translated {
                 index,
                 cpp_path,
                 generated,
             }),
             None => {
-                let diagnostics = diagnostics_from_modcc(&mechanism.source, &edits, &output, ran);
+                let diagnostics =
+                    diagnostics_from_modcc(&mechanism.source, &edits, &run.output, run.success);
                 mechanism.diagnostics.extend(diagnostics);
                 mechanism.outcome = Some(super::outcome::MechanismOutcome::Failed);
             }
         }
     }
-    translated
+    Ok(translated_files)
 }
 
 /// modcc's errors on the original source, then `glia lint`'s Arbor errors (which carry the safe fixes).
@@ -433,8 +438,10 @@ fn link_catalogue(
         .collect();
     let glue = catalogue_source(catalogue, &names, "arb");
     let glue_folder = work.join("catalogue");
-    let store_error = |error: std::io::Error| BuildError::Store(error);
-    std::fs::create_dir_all(&glue_folder).map_err(store_error)?;
+    let store_error = |error| BuildError::store(store, error);
+    store
+        .create_work_subfolder(&glue_folder)
+        .map_err(store_error)?;
     let mut keys = Vec::new();
     for mechanism in mechanisms {
         let key = mechanism
@@ -448,7 +455,12 @@ fn link_catalogue(
                     file: format!("{}.hpp", mechanism.stem),
                     output: "the header is missing from the store".to_string(),
                 })?;
-        std::fs::copy(&header, glue_folder.join(format!("{}.hpp", mechanism.stem)))
+        let bytes = std::fs::read(&header).map_err(|error| BuildError::Generated {
+            file: format!("{}.hpp", mechanism.stem),
+            output: format!("cannot read {}: {error}", header.display()),
+        })?;
+        store
+            .write_work_file(&glue_folder.join(format!("{}.hpp", mechanism.stem)), &bytes)
             .map_err(store_error)?;
         keys.push(key.as_str().to_string());
     }
@@ -462,11 +474,7 @@ fn link_catalogue(
         store,
         executor,
         &glue_folder,
-    )
-    .map_err(|output| BuildError::Generated {
-        file: glue_file.clone(),
-        output,
-    })?;
+    )?;
     let temporary = temporary_beside(library);
     let file_name = library
         .file_name()
@@ -487,17 +495,7 @@ fn link_catalogue(
             )
             .arguments(&toolchain.library_arguments),
     );
-    if !run.success {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(BuildError::Link {
-            product: library.to_path_buf(),
-            output: format!("{}\n{}", run.command_line, run.output),
-        });
-    }
-    move_into_place(&temporary, library).map_err(|error| BuildError::OutputFolder {
-        folder: library.parent().unwrap_or(Path::new(".")).to_path_buf(),
-        message: format!("cannot put {} in place: {error}", library.display()),
-    })
+    install_linked(run, &temporary, library)
 }
 
 #[cfg(test)]

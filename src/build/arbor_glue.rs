@@ -91,13 +91,7 @@ pub fn catalogue_source(catalogue: &str, mechanisms: &[&str], namespace: &str) -
 /// character other than an ASCII letter, digit or `_` becoming `_` and runs of `_` collapsing to one; the names
 /// valid here are the ones it leaves as they are and whose generated code compiles.
 pub fn is_valid_catalogue_name(name: &str) -> bool {
-    name.chars()
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-        && name
-            .chars()
-            .all(|character| character.is_ascii_alphanumeric() || character == '_')
-        && !name.contains("__")
+    crate::identity::name::validate_catalogue_name(name).is_ok()
 }
 
 /// The catalogue name `arbor-build-catalogue` 0.12.2 really uses for `name` (its output is

@@ -16,8 +16,9 @@ use std::sync::OnceLock;
 
 use super::exec::{Executor, ToolCommand, ToolKind, ToolRun};
 use super::generated::{leading_include_block, with_prefix_header};
+use super::outcome::{unwritable_cause, BuildError};
 use super::progress::Progress;
-use super::store::{KeyBuilder, Store, StoreKey};
+use super::store::{KeyBuilder, Store, StoreError, StoreKey};
 use super::toolchain::Compiler;
 
 /// Files needing a compile before a new precompiled header pays for itself.
@@ -58,11 +59,22 @@ pub struct CompileJob {
     pub display: String,
 }
 
-/// A finished compile: the object in the store, or why not (empty when the compiler failed: see `run`).
+/// A finished compile: the object in the store, or why not.
 pub struct CompileResult {
     pub file: Translated,
     pub run: ToolRun,
-    pub stored: Result<PathBuf, String>,
+    pub stored: Result<PathBuf, CompileFailure>,
+}
+
+/// Why a compile gave no stored object.
+#[derive(Debug)]
+pub enum CompileFailure {
+    /// The compiler refused the file: its messages are in the run's output.
+    Refused,
+    /// The compiler could not write its object (a full or read-only disk): the operating system's words.
+    Unwritable(&'static str),
+    /// The object could not be put in the store.
+    Store(StoreError),
 }
 
 /// A task of the queue.
@@ -129,22 +141,22 @@ fn compile_one(
 ) -> CompileResult {
     let object = job.file.cpp_path.with_extension("o");
     let run = executor.run(
-        &ToolCommand::new(ToolKind::Compile, &settings.compiler.program)
-            .arguments(job.leading_arguments.iter().cloned())
-            .arguments(settings.arguments)
-            .argument("-c")
-            .argument(job.file.cpp_path.as_os_str())
-            .argument("-o")
-            .argument(object.as_os_str())
-            .current_directory(work)
-            .with_launcher(),
+        &in_the_source_folder(
+            ToolCommand::new(ToolKind::Compile, &settings.compiler.program)
+                .arguments(job.leading_arguments.iter().cloned())
+                .arguments(settings.arguments),
+            &job.file.cpp_path,
+            work,
+        )
+        .with_launcher(),
     );
     let stored = if run.success {
         store
             .insert_file(settings.object_kind, &job.key, "o", &object)
-            .map_err(|error| error.to_string())
+            .map_err(CompileFailure::Store)
     } else {
-        Err(String::new())
+        Err(unwritable_cause(&run.output)
+            .map_or(CompileFailure::Refused, CompileFailure::Unwritable))
     };
     progress.step_finished(&format!(
         "{} {} ({:.1} s)",
@@ -163,6 +175,21 @@ fn compile_one(
     }
 }
 
+/// `-c <file> -o <object>` by their names, run in the source's folder: objects (and the keys of compiler launchers
+/// such as ccache and sccache, which hash the preprocessed text and its line markers) then do not depend on where
+/// the work folder is, so two builds of one source give the same bytes.
+fn in_the_source_folder(command: ToolCommand, source: &Path, work: &Path) -> ToolCommand {
+    let folder = source.parent().unwrap_or(work).to_path_buf();
+    let name = source.file_name().unwrap_or_default().to_os_string();
+    let object = Path::new(&name).with_extension("o").into_os_string();
+    command
+        .argument("-c")
+        .argument(name)
+        .argument("-o")
+        .argument(object)
+        .current_directory(folder)
+}
+
 /// Compiles a generated source (a registration or catalogue file) to an object, or takes it from the store when a
 /// build compiled the same text with the same toolchain before. `inputs` are the keys of anything else the
 /// compile reads (the headers a catalogue source includes).
@@ -175,7 +202,7 @@ pub fn compile_text(
     store: &Store,
     executor: &Executor,
     work: &Path,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf, BuildError> {
     let mut key = KeyBuilder::new("generated-source-object", 1)
         .text_field("toolchain", settings.fingerprint.as_str())
         .text_field("kind", settings.object_kind)
@@ -190,24 +217,35 @@ pub fn compile_text(
     }
     let source = work.join(file_name);
     let object = source.with_extension("o");
-    std::fs::write(&source, text)
-        .map_err(|error| format!("cannot write {}: {error}", source.display()))?;
+    store
+        .write_work_file(&source, text.as_bytes())
+        .map_err(|error| BuildError::store(store, error))?;
     let run = executor.run(
-        &ToolCommand::new(ToolKind::Compile, &settings.compiler.program)
-            .arguments(settings.arguments)
-            .argument("-c")
-            .argument(source.as_os_str())
-            .argument("-o")
-            .argument(object.as_os_str())
-            .current_directory(work)
-            .with_launcher(),
+        &in_the_source_folder(
+            ToolCommand::new(ToolKind::Compile, &settings.compiler.program)
+                .arguments(settings.arguments),
+            &source,
+            work,
+        )
+        .with_launcher(),
     );
     if !run.success {
-        return Err(format!("{}\n{}", run.command_line, run.output));
+        if let Some(cause) = unwritable_cause(&run.output) {
+            return Err(BuildError::no_room(
+                work,
+                "the C++ compiler",
+                cause,
+                &run.output,
+            ));
+        }
+        return Err(BuildError::Generated {
+            file: file_name.to_string(),
+            output: format!("{}\n{}", run.command_line, run.output),
+        });
     }
     store
         .insert_file(settings.object_kind, &key, "o", &object)
-        .map_err(|error| format!("cannot store the object of {file_name}: {error}"))
+        .map_err(|error| BuildError::store(store, error))
 }
 
 /// Builds (or takes from the store) a precompiled header for the most common leading include block, and rewrites
@@ -241,8 +279,15 @@ fn use_precompiled_header(
     let stored = match store.lookup(settings.header_kind, &key, "gch") {
         Some(stored) => stored,
         None if users.len() >= PRECOMPILED_HEADER_MINIMUM_USERS => {
-            match build_precompiled_header(block, &header_path, settings, executor, work, progress)
-            {
+            match build_precompiled_header(
+                block,
+                &header_path,
+                settings,
+                store,
+                executor,
+                work,
+                progress,
+            ) {
                 Some(output) => match store.insert_file(settings.header_kind, &key, "gch", &output)
                 {
                     Ok(stored) => stored,
@@ -254,7 +299,9 @@ fn use_precompiled_header(
         None => return 0,
     };
     let gch_path = work.join(format!("{}.gch", settings.header_name));
-    if std::fs::write(&header_path, block).is_err()
+    if store
+        .write_work_file(&header_path, block.as_bytes())
+        .is_err()
         || std::os::unix::fs::symlink(&stored, &gch_path).is_err()
     {
         return 0;
@@ -269,7 +316,11 @@ fn use_precompiled_header(
         // By absolute path: translated files may sit in folders of their own.
         let header = header_path.to_string_lossy();
         if let Some(rewritten) = with_prefix_header(&file.generated, block, &header, &file_name) {
-            if std::fs::write(&file.cpp_path, rewritten).is_ok() {
+            // Replaced whole or not at all: a file cut by a full disk must never reach the compiler.
+            if store
+                .write_work_file(&file.cpp_path, rewritten.as_bytes())
+                .is_ok()
+            {
                 count += 1;
             }
         }
@@ -282,11 +333,12 @@ fn build_precompiled_header(
     block: &str,
     header_path: &Path,
     settings: &CompileSettings<'_>,
+    store: &Store,
     executor: &Executor,
     work: &Path,
     progress: &Progress,
 ) -> Option<PathBuf> {
-    std::fs::write(header_path, block).ok()?;
+    store.write_work_file(header_path, block.as_bytes()).ok()?;
     let output = header_path.with_extension("build.gch");
     let run = executor.run(
         &ToolCommand::new(ToolKind::Precompile, &settings.compiler.program)

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::exec::ToolRun;
+use super::outcome::{unwritable_cause, BuildError};
+
 /// What a manifest records of the product it sits beside.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
@@ -60,6 +63,31 @@ pub fn temporary_beside(target: &Path) -> PathBuf {
 pub fn move_into_place(temporary: &Path, target: &Path) -> std::io::Result<()> {
     std::fs::rename(temporary, target).inspect_err(|_| {
         let _ = std::fs::remove_file(temporary);
+    })
+}
+
+/// Puts a linked product in place, or reports the link's failure (removing the temporary file either way). A link
+/// that failed because the folder could not be written is the folder's problem, not the build's.
+pub fn install_linked(run: ToolRun, temporary: &Path, product: &Path) -> Result<(), BuildError> {
+    let folder = product.parent().unwrap_or(Path::new(".")).to_path_buf();
+    if !run.success {
+        let _ = std::fs::remove_file(temporary);
+        if let Some(cause) = unwritable_cause(&run.output) {
+            return Err(BuildError::no_room(
+                &folder,
+                "the linker",
+                cause,
+                &run.output,
+            ));
+        }
+        return Err(BuildError::Link {
+            product: product.to_path_buf(),
+            output: format!("{}\n{}", run.command_line, run.output),
+        });
+    }
+    move_into_place(temporary, product).map_err(|error| BuildError::OutputFolder {
+        folder,
+        message: format!("cannot put {} in place: {error}", product.display()),
     })
 }
 

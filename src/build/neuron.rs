@@ -17,12 +17,12 @@ use std::time::Instant;
 use super::compile_queue::{compile_all, compile_text, CompileSettings, Translated};
 use super::exec::{Executor, ToolCommand, ToolKind};
 use super::generated::{is_valid_registration_stem, registration_source, Registration};
-use super::install::{move_into_place, temporary_beside};
+use super::install::{install_linked, temporary_beside};
 use super::outcome::{BuildError, BuildReport, MechanismOutcome, ModInput};
 use super::pipeline::{
-    compile_jobs_for, finish_report, folder_of, is_up_to_date, link_and_record,
-    prepare_output_folder, record_compile_results, reject_duplicate_stems, reuse_stored_objects,
-    Finished, LinkStep, Mechanism,
+    compile_jobs_for, finish_report, folder_of, is_up_to_date, link_and_record, lock_output_folder,
+    record_compile_results, reject_duplicate_stems, reuse_stored_objects, Finished, LinkStep,
+    Mechanism,
 };
 use super::progress::Progress;
 use super::sources::read_include;
@@ -67,7 +67,6 @@ pub fn build_neuron_library(
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let product_folder = request.output_folder.join(&toolchain.architecture);
-    let _lock = prepare_output_folder(&product_folder, LOCK_NAME, progress)?;
     let library = product_folder.join(LIBRARY_NAME);
     let special = request.link_special.then(|| product_folder.join("special"));
     let products: Vec<&Path> = std::iter::once(library.as_path())
@@ -80,22 +79,28 @@ pub fn build_neuron_library(
     reject_same_stems(&mut mechanisms);
     let link_key = library_key(toolchain, &mechanisms, request.link_special);
     let manifest_path = product_folder.join(MANIFEST_NAME);
-    if is_up_to_date(&manifest_path, &link_key, &products, &mechanisms) {
+    let lock = lock_output_folder(&product_folder, LOCK_NAME, progress, || {
+        is_up_to_date(&manifest_path, &link_key, &products, &mechanisms)
+    })?;
+    let Some(_lock) = lock else {
         let finished = Finished::up_to_date(library, special.into_iter().collect());
         return Ok(finish_report(finished, mechanisms, executor, start));
-    }
+    };
 
     let to_build = reuse_stored_objects(&mut mechanisms, store, OBJECT_KIND, |_| true);
     progress.add_steps(to_build.len() * 2 + 1);
-    let work = store.work_folder().map_err(BuildError::Store)?;
+    let work = store
+        .work_folder()
+        .map_err(|error| BuildError::store(store, error))?;
     let translated = translate_all(
         &mut mechanisms,
         &to_build,
         toolchain,
+        store,
         executor,
         work.path(),
         progress,
-    );
+    )?;
     let settings = CompileSettings {
         compiler: &toolchain.compiler,
         arguments: &toolchain.compile_arguments,
@@ -115,13 +120,13 @@ pub fn build_neuron_library(
     });
     let (results, precompiled_header_users) =
         compile_all(jobs, &settings, store, executor, work.path(), progress);
-    record_compile_results(&mut mechanisms, results, |mechanism, result| {
+    record_compile_results(&mut mechanisms, results, store, |mechanism, file, run| {
         let blocks: Vec<(u32, &str)> = mechanism
             .verbatim_blocks
             .iter()
             .map(|(line, content)| (*line, content.as_str()))
             .collect();
-        let map = GeneratedLineMap::new(&blocks, &result.file.generated);
+        let map = GeneratedLineMap::new(&blocks, &file.generated);
         // Lint's N109/N111 say where an undeclared name is, which g++ can only show in the generated C++.
         let predicted: Vec<Diagnostic> =
             crate::semantics::lint::lint(&mechanism.source, Dialect::Neuron)
@@ -131,12 +136,12 @@ pub fn build_neuron_library(
         diagnostics_from_compiler(
             "nocmodl",
             &mechanism.source,
-            &result.run.output,
+            &run.output,
             &map,
-            &result.file.cpp_path,
+            &file.cpp_path,
             &predicted,
         )
-    });
+    })?;
 
     let step = LinkStep {
         keep_going: request.keep_going,
@@ -307,14 +312,17 @@ fn library_key(toolchain: &NeuronToolchain, mechanisms: &[Mechanism], special: b
     key.finish()
 }
 
+/// Translates the mechanisms to build with nocmodl, each in its mod file's folder, into `work`. After each
+/// translation the work folder must still have room: nocmodl exits 0 with a cut file when the disk is full.
 fn translate_all(
     mechanisms: &mut [Mechanism],
     to_build: &[usize],
     toolchain: &NeuronToolchain,
+    store: &Store,
     executor: &Executor,
     work: &Path,
     progress: &Progress,
-) -> Vec<Translated> {
+) -> Result<Vec<Translated>, BuildError> {
     let jobs: Vec<(usize, ModInput, String)> = to_build
         .iter()
         .map(|&index| {
@@ -329,14 +337,14 @@ fn translate_all(
         let translated_file = match input.replacement {
             Some(replacement) => {
                 let copy = work.join(format!("{stem}.mod"));
-                if let Err(error) = std::fs::write(&copy, &replacement.contents) {
+                if let Err(error) = store.write_work_file(&copy, &replacement.contents) {
                     let run = super::exec::ToolRun {
                         command_line: String::new(),
                         success: false,
-                        output: format!("cannot write {}: {error}", copy.display()),
+                        output: format!("cannot write {}", copy.display()),
                         duration: std::time::Duration::ZERO,
                     };
-                    return (index, run, work.join(format!("{stem}.cpp")), None);
+                    return (index, run, work.join(format!("{stem}.cpp")), None, Err(error));
                 }
                 absolute(&copy).into_os_string()
             }
@@ -354,11 +362,13 @@ fn translate_all(
                 .current_directory(folder)
                 .environment_variable("MODLUNIT", toolchain.units_library.as_os_str()),
         );
+        let room = store.ensure_room(work);
         let cpp_path = work.join(format!("{stem}.cpp"));
-        let generated = if run.success {
+        let generated = if run.success && room.is_ok() {
             std::fs::read(&cpp_path)
                 .ok()
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .filter(|text| text.contains(&format!("_{stem}_reg(")))
         } else {
             None
         };
@@ -371,10 +381,11 @@ fn translate_all(
             },
             display
         ));
-        (index, run, cpp_path, generated)
+        (index, run, cpp_path, generated, room)
     });
     let mut translated = Vec::new();
-    for (index, run, cpp_path, generated) in results {
+    for (index, run, cpp_path, generated, room) in results {
+        room.map_err(|error| BuildError::store(store, error))?;
         let mechanism = &mut mechanisms[index];
         mechanism
             .tool_output
@@ -386,14 +397,26 @@ fn translate_all(
                 generated,
             }),
             None => {
-                let diagnostics =
-                    diagnostics_from_nocmodl(&mechanism.source, &run.output, run.success);
+                let diagnostics = if run.success {
+                    vec![Diagnostic::error(
+                        Code::TranslationFailed,
+                        format!(
+                            "nocmodl exited without error, but its {} is missing or incomplete (it has no `_{}_reg` function)",
+                            cpp_path.display(),
+                            mechanism.stem
+                        ),
+                        Span::empty_at(0),
+                        "",
+                    )]
+                } else {
+                    diagnostics_from_nocmodl(&mechanism.source, &run.output, false)
+                };
                 mechanism.diagnostics.extend(diagnostics);
                 mechanism.outcome = Some(MechanismOutcome::Failed);
             }
         }
     }
-    translated
+    Ok(translated)
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -425,11 +448,7 @@ fn link_library(
         store,
         executor,
         work,
-    )
-    .map_err(|output| BuildError::Generated {
-        file: "mod_func.cpp".to_string(),
-        output,
-    })?;
+    )?;
     let temporary = temporary_beside(library);
     let run = executor.run(
         &ToolCommand::new(ToolKind::Link, &toolchain.compiler.program)
@@ -448,25 +467,6 @@ fn link_library(
             .arguments(&toolchain.library_arguments),
     );
     install_linked(run, &temporary, library)
-}
-
-/// Puts a linked product in place, or reports the link's failure (removing the temporary file either way).
-fn install_linked(
-    run: super::exec::ToolRun,
-    temporary: &Path,
-    product: &Path,
-) -> Result<(), BuildError> {
-    if !run.success {
-        let _ = std::fs::remove_file(temporary);
-        return Err(BuildError::Link {
-            product: product.to_path_buf(),
-            output: format!("{}\n{}", run.command_line, run.output),
-        });
-    }
-    move_into_place(temporary, product).map_err(|error| BuildError::OutputFolder {
-        folder: product.parent().unwrap_or(Path::new(".")).to_path_buf(),
-        message: format!("cannot put {} in place: {error}", product.display()),
-    })
 }
 
 /// Links NEURON's `special` executable against the library, as nrnivmodl does.

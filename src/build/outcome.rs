@@ -1,10 +1,11 @@
 //! What builds take and give, shared by the NEURON and Arbor builds: the mod files in, and per mechanism and per
 //! build, what happened.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::exec::ProcessCounts;
+use super::store::{Store, StoreError};
 use crate::diagnostics::Diagnostic;
 
 /// A mod file to build.
@@ -102,8 +103,16 @@ impl BuildReport {
 pub enum BuildError {
     #[error("cannot use the output folder {}: {message}", .folder.display())]
     OutputFolder { folder: PathBuf, message: String },
-    #[error("cannot use the build store: {0}")]
-    Store(std::io::Error),
+    #[error("cannot use the build store {}: {error}{}", .root.display(), read_only_hint(.error))]
+    Store { root: PathBuf, error: StoreError },
+    /// A tool stopped because it could not write (a full disk, a read-only file system): not the input's fault.
+    #[error("cannot write in {}: {tool} stopped with \"{cause}\"\n{output}", .folder.display())]
+    NoRoom {
+        folder: PathBuf,
+        tool: String,
+        cause: &'static str,
+        output: String,
+    },
     #[error("linking {} failed:\n{output}", .product.display())]
     Link { product: PathBuf, output: String },
     #[error("compiling the generated {file} failed:\n{output}")]
@@ -115,4 +124,46 @@ impl BuildError {
     pub fn is_build_failure(&self) -> bool {
         matches!(self, BuildError::Link { .. } | BuildError::Generated { .. })
     }
+
+    /// A tool (`tool`) that failed because it could not write in `folder`, with its output.
+    pub fn no_room(folder: &Path, tool: &str, cause: &'static str, output: &str) -> BuildError {
+        BuildError::NoRoom {
+            folder: folder.to_path_buf(),
+            tool: tool.to_string(),
+            cause,
+            output: output.trim().to_string(),
+        }
+    }
+
+    /// A store failure, naming the store.
+    pub fn store(store: &Store, error: StoreError) -> BuildError {
+        BuildError::Store {
+            root: store.root().to_path_buf(),
+            error,
+        }
+    }
+}
+
+fn read_only_hint(error: &StoreError) -> &'static str {
+    if error.is_read_only() {
+        "\nhelp: to build with a store that cannot be written, name it in GLIA_SHARED_STORE (it is then only \
+         read) and give a writable GLIA_CACHE_DIR or --cache-dir"
+    } else {
+        ""
+    }
+}
+
+/// The operating system's words for "this cannot be written" (C locale), as tools print them: a tool that
+/// fails with one of them failed on its surroundings, not on its input.
+const UNWRITABLE_CAUSES: [&str; 3] = [
+    "No space left on device",
+    "Read-only file system",
+    "Disk quota exceeded",
+];
+
+/// Which of [`UNWRITABLE_CAUSES`] a failed tool's output names, if any.
+pub fn unwritable_cause(output: &str) -> Option<&'static str> {
+    UNWRITABLE_CAUSES
+        .into_iter()
+        .find(|cause| output.contains(cause))
 }

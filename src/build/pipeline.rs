@@ -6,12 +6,12 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::compile_queue::{CompileJob, CompileResult, Translated};
-use super::exec::Executor;
+use super::compile_queue::{CompileFailure, CompileJob, CompileResult, Translated};
+use super::exec::{Executor, ToolRun};
 use super::install::{
     read_manifest, remove_leftover_temporary_files, write_manifest, Manifest, ManifestMechanism,
 };
-use super::lock::{lock_folder, FolderLock};
+use super::lock::{lock_folder, FolderLock, LockMode};
 use super::outcome::{BuildError, BuildReport, MechanismOutcome, MechanismReport, ModInput};
 use super::progress::Progress;
 use super::store::{Store, StoreKey};
@@ -112,29 +112,43 @@ pub fn reject_duplicate_stems(
     }
 }
 
-/// Creates and locks the folder the products go to, and removes what killed builds left there. The lock is held
-/// until the returned value is dropped.
-pub fn prepare_output_folder(
+/// Creates the folder the products go to and finds out, under its lock, whether they are up to date: `None` if
+/// they are (checked under a shared lock, so many processes can check at once, then released); otherwise the
+/// exclusive lock, held until dropped, with what killed builds left in the folder removed. A process that finds
+/// another building waits for it, then checks again, so concurrent builds of the same inputs do the work once.
+pub fn lock_output_folder(
     folder: &Path,
     lock_name: &str,
     progress: &Progress,
-) -> Result<FolderLock, BuildError> {
-    std::fs::create_dir_all(folder).map_err(|error| BuildError::OutputFolder {
+    is_up_to_date: impl Fn() -> bool,
+) -> Result<Option<FolderLock>, BuildError> {
+    let folder_error = |message: String| BuildError::OutputFolder {
         folder: folder.to_path_buf(),
-        message: error.to_string(),
-    })?;
-    let lock = lock_folder(folder, lock_name, |holder| {
+        message,
+    };
+    if !folder.is_dir() {
+        std::fs::create_dir_all(folder).map_err(|error| folder_error(error.to_string()))?;
+    }
+    let waiting = |holder: &str| {
         progress.note(&format!(
             "waiting for {holder}, which is building in {}",
             folder.display()
         ))
-    })
-    .map_err(|error| BuildError::OutputFolder {
-        folder: folder.to_path_buf(),
-        message: format!("cannot lock it: {error}"),
-    })?;
+    };
+    let shared = lock_folder(folder, lock_name, LockMode::Shared, waiting)
+        .map_err(|error| folder_error(format!("cannot lock it: {error}")))?;
+    if is_up_to_date() {
+        return Ok(None);
+    }
+    drop(shared);
+    let exclusive = lock_folder(folder, lock_name, LockMode::Exclusive, waiting)
+        .map_err(|error| folder_error(format!("cannot lock it: {error}")))?
+        .ok_or_else(|| folder_error("cannot lock it".to_string()))?;
+    if is_up_to_date() {
+        return Ok(None);
+    }
     remove_leftover_temporary_files(folder);
-    Ok(lock)
+    Ok(Some(exclusive))
 }
 
 /// Whether every product exists and the manifest records `link_key` (and every mechanism could be keyed).
@@ -171,39 +185,50 @@ pub fn reuse_stored_objects(
         .collect()
 }
 
-/// Records compile results on their mechanisms; `diagnose` turns a failed compile into diagnostics on the source.
+/// Records compile results on their mechanisms; `diagnose` turns a refused compile into diagnostics on the source.
+/// A compile that failed on its surroundings (a full or read-only disk, a store that cannot be written) is not the
+/// mechanism's fault: the first such failure is returned, to stop the build.
 pub fn record_compile_results(
     mechanisms: &mut [Mechanism],
     results: Vec<CompileResult>,
-    diagnose: impl Fn(&Mechanism, &CompileResult) -> Vec<Diagnostic>,
-) {
+    store: &Store,
+    diagnose: impl Fn(&Mechanism, &Translated, &ToolRun) -> Vec<Diagnostic>,
+) -> Result<(), BuildError> {
+    let mut environment_error = None;
     for result in results {
         let mechanism = &mut mechanisms[result.file.index];
         mechanism.tool_output.push_str(&format!(
             "$ {}\n{}",
             result.run.command_line, result.run.output
         ));
-        match &result.stored {
+        let failure = match result.stored {
             Ok(object) => {
-                mechanism.object = Some(object.clone());
+                mechanism.object = Some(object);
                 mechanism.outcome = Some(MechanismOutcome::Built);
+                continue;
             }
-            Err(store_error) => {
-                let diagnostics = if result.run.success {
-                    vec![Diagnostic::error(
-                        Code::Io,
-                        format!("cannot store the compiled object: {store_error}"),
-                        Span::empty_at(0),
-                        "",
-                    )]
-                } else {
-                    diagnose(mechanism, &result)
-                };
+            Err(failure) => failure,
+        };
+        mechanism.outcome = Some(MechanismOutcome::Failed);
+        match failure {
+            CompileFailure::Refused => {
+                let diagnostics = diagnose(mechanism, &result.file, &result.run);
                 mechanism.diagnostics.extend(diagnostics);
-                mechanism.outcome = Some(MechanismOutcome::Failed);
+            }
+            CompileFailure::Unwritable(cause) => {
+                environment_error.get_or_insert(BuildError::no_room(
+                    &folder_of(&result.file.cpp_path),
+                    "the C++ compiler",
+                    cause,
+                    &result.run.output,
+                ));
+            }
+            CompileFailure::Store(error) => {
+                environment_error.get_or_insert(BuildError::store(store, error));
             }
         }
     }
+    environment_error.map_or(Ok(()), Err)
 }
 
 /// The manifest of a complete product linked from `mechanisms`.

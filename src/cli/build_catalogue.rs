@@ -17,9 +17,9 @@ use super::build_common::{
 };
 use super::exit;
 use crate::build::arbor::{build_arbor_catalogue, ArborBuildRequest};
-use crate::build::arbor_glue::is_valid_catalogue_name;
 use crate::build::arbor_toolchain::ArborToolchain;
 use crate::build::toolchain::DiscoveryEnvironment;
+use crate::identity::name::validate_catalogue_name;
 
 #[derive(Args, Debug)]
 pub struct BuildCatalogueArguments {
@@ -47,10 +47,10 @@ enum GpuArgument {
 }
 
 pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
-    if !is_valid_catalogue_name(&arguments.name) {
+    if let Err(error) = validate_catalogue_name(&arguments.name) {
         eprintln!(
-            "error: `{}` cannot name a catalogue: use letters, digits and `_`, not starting with a digit and without `__` (it becomes part of C++ names)",
-            arguments.name
+            "error: `{}` cannot name a catalogue: {error}; use letters, digits and `_`, not starting with a digit and without `__` (it becomes part of file names and C++ names)",
+            arguments.name.escape_debug()
         );
         return ExitCode::from(exit::USAGE_OR_IO);
     }
@@ -108,6 +108,7 @@ pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
     print_build_report(
         &report,
         &summary,
+        &store,
         arguments.build.format,
         arguments.build.verbose,
     )

@@ -13,7 +13,7 @@ use super::exit;
 use crate::build::exec::{Executor, ProcessCounts};
 use crate::build::outcome::{BuildError, BuildReport, MechanismOutcome, ModInput};
 use crate::build::progress::{Progress, ProgressMode};
-use crate::build::store::Store;
+use crate::build::store::{FileSystemWrites, RejectedEntry, Store};
 use crate::diagnostics::{human, json, FileReport};
 
 /// Options every build command takes.
@@ -34,6 +34,10 @@ pub struct BuildOptions {
     /// The build store (default: GLIA_CACHE_DIR, else ~/.cache/glia).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// A read-only store consulted after the build store, e.g. a team's or a CI job's (default:
+    /// GLIA_SHARED_STORE). Its entries are checked against their checksums before use.
+    #[arg(long, value_name = "DIR")]
+    pub shared_store: Option<PathBuf>,
     /// Compile every file on its own, without the shared precompiled header.
     #[arg(long)]
     pub no_precompiled_header: bool,
@@ -85,7 +89,24 @@ pub fn start_build(options: &BuildOptions, paths: &[PathBuf]) -> Result<BuildSes
                 .to_string(),
         ));
     };
-    let store = Store::open(&store_root).map_err(|error| usage_error(error.to_string()))?;
+    let shared_root = options
+        .shared_store
+        .clone()
+        .or_else(Store::default_shared_root);
+    let store = Store::open_with(
+        &store_root,
+        shared_root.as_deref(),
+        Box::new(FileSystemWrites),
+    )
+    .map_err(|error| {
+        usage_error(
+            BuildError::Store {
+                root: store_root.clone(),
+                error,
+            }
+            .to_string(),
+        )
+    })?;
     let executor = Executor::new(options.jobs, options.launcher.as_deref(), options.verbose)
         .map_err(|error| usage_error(format!("cannot start the build threads: {error}")))?;
     Ok(BuildSession {
@@ -208,12 +229,19 @@ impl ToolchainSummary<'_> {
 pub fn print_build_report(
     report: &BuildReport,
     toolchain: &ToolchainSummary<'_>,
+    store: &Store,
     format: BuildFormat,
     verbose: bool,
 ) -> ExitCode {
+    let rejected = store.rejected_entries();
+    if verbose {
+        for entry in &rejected {
+            eprintln!("note: {entry}");
+        }
+    }
     let written = match format {
         BuildFormat::Human => print_human(report, toolchain, verbose),
-        BuildFormat::Json => print_json(report, toolchain),
+        BuildFormat::Json => print_json(report, toolchain, &rejected),
     };
     if let Err(error) = written {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
@@ -346,7 +374,16 @@ struct JsonReport<'a> {
     compile_seconds: f64,
     jobs: usize,
     processes: ProcessCounts,
+    /// Store entries refused because they did not match their checksums (then rebuilt).
+    rejected_store_entries: Vec<JsonRejectedEntry>,
     mechanisms: Vec<JsonMechanism<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRejectedEntry {
+    entry: String,
+    shared: bool,
+    problem: String,
 }
 
 #[derive(Serialize)]
@@ -356,10 +393,11 @@ struct JsonMechanism<'a> {
     diagnostics: Vec<json::JsonDiagnostic>,
 }
 
-/// The JSON object of a build's report (what `--format json` prints).
+/// The JSON object of a build's report (what `--format json` prints); `rejected` are the store entries refused.
 pub fn build_report_json(
     report: &BuildReport,
     toolchain: &ToolchainSummary<'_>,
+    rejected: &[RejectedEntry],
 ) -> serde_json::Value {
     let mechanisms = report
         .mechanisms
@@ -390,13 +428,25 @@ pub fn build_report_json(
         compile_seconds: report.compile_time.as_secs_f64(),
         jobs: toolchain.jobs,
         processes: report.counts,
+        rejected_store_entries: rejected
+            .iter()
+            .map(|entry| JsonRejectedEntry {
+                entry: entry.entry.display().to_string(),
+                shared: entry.shared,
+                problem: entry.problem.to_string(),
+            })
+            .collect(),
         mechanisms,
     };
     serde_json::to_value(object).unwrap_or_default()
 }
 
-fn print_json(report: &BuildReport, toolchain: &ToolchainSummary<'_>) -> std::io::Result<()> {
-    let object = build_report_json(report, toolchain);
+fn print_json(
+    report: &BuildReport,
+    toolchain: &ToolchainSummary<'_>,
+    rejected: &[RejectedEntry],
+) -> std::io::Result<()> {
+    let object = build_report_json(report, toolchain, rejected);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     serde_json::to_writer_pretty(&mut out, &object).map_err(std::io::Error::from)?;

@@ -185,7 +185,7 @@ pub fn run(arguments: &BuildArguments) -> ExitCode {
                 "file": asset.input.display,
             })).collect::<Vec<_>>(),
             "unbuildable": built.failures.iter().map(|failure| &failure.display).collect::<Vec<_>>(),
-            "build": build_report_json(&built.report, &summary),
+            "build": build_report_json(&built.report, &summary, &session.store.rejected_entries()),
         }));
     }
     progress.finish();

@@ -352,7 +352,7 @@ fn print_compile_json(
         "problems": problems,
         "assets": assets,
         "asset_diagnostics": asset_findings,
-        "build": build_report_json(&outcome.compiled.report, summary),
+        "build": build_report_json(&outcome.compiled.report, summary, &session.store.rejected_entries()),
         "processes": outcome.processes,
         "load_test": outcome.compiled.load_test,
     });

@@ -126,6 +126,7 @@ pub fn run(arguments: &NrnivmodlArguments) -> ExitCode {
     print_build_report(
         &report,
         &summary,
+        &store,
         arguments.build.format,
         arguments.build.verbose,
     )

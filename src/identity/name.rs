@@ -1,6 +1,11 @@
 //! Glia's mechanism names: `glia__<pkg>__<asset>__<variant>` for NEURON and `asset` or `asset_variant` for an
 //! Arbor catalogue, their validation, and the check that two assets do not end up with the same name.
 //!
+//! Names come from package files other people wrote, and become file names, C identifiers and parts of command
+//! lines. They are data: every part is checked here, before anything makes a path or a command from it, and only
+//! ASCII letters, digits and `_` get through — so no `/`, `..`, space, quote, shell character, control character
+//! or non-ASCII letter ever reaches a path or a process.
+//!
 //! # How long a NEURON name may be
 //!
 //! nocmodl 9.0.2 keeps the mechanism suffix in `static char suffix[256]`, written as `"_" + name`
@@ -28,12 +33,13 @@ pub const PART_SEPARATOR: &str = "__";
 /// The variant of an asset that is used when none is asked for.
 pub const DEFAULT_VARIANT: &str = "0";
 
-/// Which of the three parts of a name a problem is in.
+/// Which part of a name a problem is in (the three parts of a glia name, or an Arbor catalogue's name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NamePart {
     Package,
     Asset,
     Variant,
+    Catalogue,
 }
 
 impl fmt::Display for NamePart {
@@ -42,6 +48,7 @@ impl fmt::Display for NamePart {
             NamePart::Package => "package",
             NamePart::Asset => "asset",
             NamePart::Variant => "variant",
+            NamePart::Catalogue => "catalogue",
         })
     }
 }
@@ -58,7 +65,8 @@ pub enum NameError {
     )]
     UnderscoreAtPartEdge { part: NamePart, text: String },
     #[error(
-        "the {part} name `{text}` contains {character:?}; NEURON and C names hold only ASCII letters, digits and `_`"
+        "the {part} name `{}` contains {character:?}; NEURON and C names hold only ASCII letters, digits and `_`",
+        .text.escape_debug()
     )]
     InvalidCharacter {
         part: NamePart,
@@ -69,12 +77,17 @@ pub enum NameError {
         "`{name}` is {length} characters long; nocmodl cuts mechanism names longer than {NEURON_NAME_LENGTH_LIMIT}"
     )]
     TooLong { name: String, length: usize },
-    #[error("`{text}` is not a glia name: expected `glia__<package>__<asset>__<variant>`")]
+    #[error(
+        "`{}` is not a glia name: expected `glia__<package>__<asset>__<variant>`",
+        .text.escape_debug()
+    )]
     NotGliaName { text: String },
     #[error(
         "the Arbor name `{name}` begins with a digit; Arbor mechanism names must begin with a letter or `_`"
     )]
     ArborNameStartsWithDigit { name: String },
+    #[error("the {part} name `{text}` begins with a digit, which cannot begin a C++ name")]
+    StartsWithDigit { part: NamePart, text: String },
 }
 
 /// A validated glia mechanism name: package, asset and variant.
@@ -199,20 +212,47 @@ pub fn arbor_catalogue_name(asset: &str, variant: &str) -> String {
     name
 }
 
-fn validate_part(part: NamePart, text: &str) -> Result<(), NameError> {
+/// Checks an Arbor catalogue's name (`glia build-catalogue NAME`): ASCII letters, digits and `_`, not starting
+/// with a digit, without `__` — the names modcc pastes into C++ unchanged and `arbor-build-catalogue` leaves as
+/// they are (a leading or trailing `_` is allowed, unlike in the parts of a glia name).
+pub fn validate_catalogue_name(name: &str) -> Result<(), NameError> {
+    let part = NamePart::Catalogue;
+    require_identifier_characters(part, name)?;
+    if name.starts_with(|character: char| character.is_ascii_digit()) {
+        return Err(NameError::StartsWithDigit {
+            part,
+            text: name.to_owned(),
+        });
+    }
+    if name.contains(PART_SEPARATOR) {
+        return Err(NameError::DoubleUnderscoreInPart {
+            part,
+            text: name.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// A name must not be empty, and holds only ASCII letters, digits and `_`.
+fn require_identifier_characters(part: NamePart, text: &str) -> Result<(), NameError> {
     if text.is_empty() {
         return Err(NameError::EmptyPart { part });
     }
-    if let Some(character) = text
+    match text
         .chars()
         .find(|character| !(character.is_ascii_alphanumeric() || *character == '_'))
     {
-        return Err(NameError::InvalidCharacter {
+        Some(character) => Err(NameError::InvalidCharacter {
             part,
             text: text.to_owned(),
             character,
-        });
+        }),
+        None => Ok(()),
     }
+}
+
+fn validate_part(part: NamePart, text: &str) -> Result<(), NameError> {
+    require_identifier_characters(part, text)?;
     if text.contains(PART_SEPARATOR) {
         return Err(NameError::DoubleUnderscoreInPart {
             part,

@@ -1,5 +1,10 @@
 //! Helpers shared by the integration tests that run the real compilers.
 
+pub mod builds;
+pub mod disks;
+pub mod library;
+pub mod storm;
+
 use std::path::{Path, PathBuf};
 
 /// What to run when the oracles are missing.

@@ -101,10 +101,7 @@ fn render_with_ariadne(
 fn helps(diagnostic: &Diagnostic) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
     let help = diagnostic.help.as_deref().map(std::borrow::Cow::Borrowed);
     let fix = diagnostic.fix.as_ref().map(|fix| {
-        std::borrow::Cow::Owned(format!(
-            "{} (`glia lint --fix` does this)",
-            fix.description
-        ))
+        std::borrow::Cow::Owned(format!("{} (`glia lint --fix` does this)", fix.description))
     });
     help.into_iter().chain(fix)
 }
@@ -136,6 +133,10 @@ impl PlainLines {
             return None;
         }
         let mut starts = vec![0u32];
+        if memchr::memchr3(b'\r', b'\x0B', b'\x0C', source).is_none() {
+            starts.extend(memchr::memchr_iter(b'\n', source).map(|end| end as u32 + 1));
+            return Some(PlainLines { starts });
+        }
         let mut index = 0;
         while index < source.len() {
             match source[index] {
@@ -150,7 +151,10 @@ impl PlainLines {
 
     /// The 0-based line holding byte `offset`, and the byte where that line starts.
     fn line_of(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&start| start as usize <= offset) - 1;
+        let line = self
+            .starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1;
         (line, self.starts[line] as usize)
     }
 }
@@ -198,44 +202,41 @@ fn render_plain(
     push_spaces(out, width + 2);
     out.extend_from_slice("╭─[ ".as_bytes());
     out.extend_from_slice(path.as_bytes());
-    let _ = writeln!(out, ":{line_number}:{} ]", column_start + 1);
+    out.push(b':');
+    push_decimal(out, line_number);
+    out.push(b':');
+    push_decimal(out, column_start + 1);
+    out.extend_from_slice(b" ]\n");
     push_spaces(out, width + 2);
     out.extend_from_slice("│\n".as_bytes());
     // ` 3 │ source line`
     out.push(b' ');
-    let _ = write!(out, "{line_number}");
+    push_decimal(out, line_number);
     out.extend_from_slice(" │ ".as_bytes());
     out.extend_from_slice(shown);
     out.push(b'\n');
     // The underline, with `┬` where the arrow leaves it.
     push_empty_margin(out, width);
-    for column in 0..arrow_length {
-        if column == attach {
-            out.extend_from_slice("┬".as_bytes());
-        } else if (column_start..column_end).contains(&column) {
-            out.extend_from_slice("─".as_bytes());
-        } else {
-            out.push(b' ');
-        }
-    }
-    out.push(b'\n');
+    push_spaces(out, column_start);
+    push_lines(out, attach - column_start);
+    out.extend_from_slice("┬".as_bytes());
+    push_lines(out, column_end - attach - 1);
+    out.extend_from_slice(b"  \n");
     // The arrow to the label's message.
     push_empty_margin(out, width);
     push_spaces(out, attach);
     out.extend_from_slice("╰".as_bytes());
-    for _ in attach + 1..arrow_length {
-        out.extend_from_slice("─".as_bytes());
-    }
+    push_lines(out, arrow_length - attach - 1);
     out.push(b' ');
     out.extend_from_slice(diagnostic.primary.message.as_bytes());
     out.push(b'\n');
-    let helps: Vec<_> = helps(diagnostic).collect();
-    push_footnotes(out, width, "Help", &helps);
+    if diagnostic.help.is_some() || diagnostic.fix.is_some() {
+        let helps: Vec<_> = helps(diagnostic).collect();
+        push_footnotes(out, width, "Help", &helps);
+    }
     push_footnotes(out, width, "Note", &diagnostic.notes);
     // `───╯`
-    for _ in 0..width + 2 {
-        out.extend_from_slice("─".as_bytes());
-    }
+    push_lines(out, width + 2);
     out.extend_from_slice("╯\n".as_bytes());
     true
 }
@@ -276,6 +277,33 @@ fn push_empty_margin(out: &mut Vec<u8>, width: usize) {
 
 fn push_spaces(out: &mut Vec<u8>, count: usize) {
     out.resize(out.len() + count, b' ');
+}
+
+/// `count` horizontal lines `─`.
+fn push_lines(out: &mut Vec<u8>, count: usize) {
+    const LINE: &[u8] = "─".as_bytes();
+    const LINES: &str = "────────────────────────────────────────────────────────────────";
+    let mut left = count;
+    while left > 0 {
+        let now = left.min(LINES.len() / LINE.len());
+        out.extend_from_slice(&LINES.as_bytes()[..now * LINE.len()]);
+        left -= now;
+    }
+}
+
+fn push_decimal(out: &mut Vec<u8>, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut position = digits.len();
+    let mut rest = number;
+    loop {
+        position -= 1;
+        digits[position] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[position..]);
 }
 
 fn decimal_digits(mut number: usize) -> usize {

@@ -287,10 +287,8 @@ fn build_through_seam(
         .iter()
         .map(|name| {
             let path = workspace.mods.join(format!("{name}.mod"));
-            ModInput {
-                display: path.display().to_string(),
-                path,
-            }
+            let display = path.display().to_string();
+            ModInput::file(path, display)
         })
         .collect();
     let request = NeuronBuildRequest {
@@ -298,6 +296,7 @@ fn build_through_seam(
         output_folder: workspace.output.clone(),
         link_special: false,
         keep_going: false,
+        other_failures: false,
         use_precompiled_header: true,
     };
     let result = build_neuron_library(

@@ -344,7 +344,13 @@ fn translate_all(
                         output: format!("cannot write {}", copy.display()),
                         duration: std::time::Duration::ZERO,
                     };
-                    return (index, run, work.join(format!("{stem}.cpp")), None, Err(error));
+                    return (
+                        index,
+                        run,
+                        work.join(format!("{stem}.cpp")),
+                        None,
+                        Err(error),
+                    );
                 }
                 absolute(&copy).into_os_string()
             }

@@ -178,6 +178,14 @@ impl Diagnostic {
     }
 }
 
+/// Orders `diagnostics` by where they start, keeping the order of those that start at the same byte (a stable
+/// sort). Passes usually produce them in order already: then nothing is moved.
+pub fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    if !diagnostics.is_sorted_by_key(|diagnostic| diagnostic.primary.span.start) {
+        diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    }
+}
+
 /// A file's diagnostics together with what is needed to render them.
 pub struct FileReport<'a> {
     pub path: &'a str,

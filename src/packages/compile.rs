@@ -22,7 +22,7 @@ use crate::build::arbor::{build_arbor_catalogue, ArborBuildRequest};
 use crate::build::arbor_toolchain::ArborToolchain;
 use crate::build::exec::Executor;
 use crate::build::install::read_manifest;
-use crate::build::lock::lock_folder;
+use crate::build::lock::{lock_folder, LockMode};
 use crate::build::neuron::{build_neuron_library, NeuronBuildRequest, MANIFEST_NAME};
 use crate::build::outcome::{BuildError, BuildReport, MechanismOutcome};
 use crate::build::progress::Progress;
@@ -95,11 +95,16 @@ pub fn compile_neuron_library(
     };
     std::fs::create_dir_all(&neuron_folder).map_err(folder_error)?;
     // One compile per environment at a time; the others wait, then find it up to date (and tested).
-    let _lock = lock_folder(&neuron_folder, COMPILE_LOCK, |holder| {
-        progress.note(&format!(
-            "waiting for {holder}, which is compiling this environment's library"
-        ))
-    })
+    let _lock = lock_folder(
+        &neuron_folder,
+        COMPILE_LOCK,
+        LockMode::Exclusive,
+        |holder| {
+            progress.note(&format!(
+                "waiting for {holder}, which is compiling this environment's library"
+            ))
+        },
+    )
     .map_err(folder_error)?;
     let (assets, failures) = prepare_neuron_assets(&session.index, executor);
     let request = NeuronBuildRequest {

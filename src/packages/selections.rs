@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::resolver::Preference;
 use crate::atomic_write::replace_file;
-use crate::build::lock::lock_folder;
+use crate::build::lock::{lock_folder, LockMode};
 
 /// The format this version of glia writes and reads.
 pub const SELECTIONS_FORMAT: u32 = 1;
@@ -125,8 +125,8 @@ pub fn update_selections(
     };
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(|error| unwritable(error.to_string()))?;
-    let _lock =
-        lock_folder(folder, LOCK_NAME, |_| {}).map_err(|error| unwritable(error.to_string()))?;
+    let _lock = lock_folder(folder, LOCK_NAME, LockMode::Exclusive, |_| {})
+        .map_err(|error| unwritable(error.to_string()))?;
     let mut selections = read_selections(path)?;
     change(&mut selections);
     let document = SelectionsDocument {

@@ -90,8 +90,8 @@ pub fn mechanism_facts(file: &File) -> MechanismFacts {
                     name: declaration.name,
                     default: declaration.value,
                     unit: declaration.unit,
-                    limits: declaration.limits,
-                    size: declaration.size,
+                    limits: declaration.limits(),
+                    size: declaration.size(),
                 })),
             ItemKind::Declarations {
                 block: DeclarationBlock::State,

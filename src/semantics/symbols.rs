@@ -193,11 +193,90 @@ pub enum Scope {
     Compiler,
 }
 
+/// A name as text, kept inline when it is short (as almost every NMODL name is): a symbol table of a million names
+/// then makes no allocation per name.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum NameText {
+    /// Up to [`NameText::INLINE`] bytes, and their count.
+    Inline([u8; NameText::INLINE], u8),
+    Long(Box<str>),
+}
+
+impl NameText {
+    const INLINE: usize = 22;
+
+    pub fn new(text: &str) -> NameText {
+        if text.len() <= NameText::INLINE {
+            let mut bytes = [0; NameText::INLINE];
+            bytes[..text.len()].copy_from_slice(text.as_bytes());
+            NameText::Inline(bytes, text.len() as u8)
+        } else {
+            NameText::Long(text.into())
+        }
+    }
+
+    /// The bytes of the name, without the check that makes them a `str` (for lookups by name).
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            NameText::Inline(bytes, length) => &bytes[..usize::from(*length)],
+            NameText::Long(text) => text.as_bytes(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // The bytes were copied from a `str` of exactly this length.
+            NameText::Inline(bytes, length) => {
+                std::str::from_utf8(&bytes[..usize::from(*length)]).unwrap_or_default()
+            }
+            NameText::Long(text) => text,
+        }
+    }
+}
+
+impl std::ops::Deref for NameText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for NameText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for NameText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl std::fmt::Display for NameText {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for NameText {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), formatter)
+    }
+}
+
+impl Serialize for NameText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// One declared name.
 #[derive(Clone, Debug, Serialize)]
 pub struct Symbol {
     /// The name as written, without a prime.
-    pub name: String,
+    pub name: NameText,
     pub kind: SymbolKind,
     pub scope: Scope,
     /// Where it is declared; `None` for a builtin.
@@ -212,7 +291,7 @@ pub type SymbolId = usize;
 pub struct NameUse {
     pub name: Name,
     /// The name as written, without a prime.
-    pub text: String,
+    pub text: NameText,
     /// Called as a function or procedure, rather than read or written as a variable.
     pub is_call: bool,
     /// The target of an assignment (`x = …`).
@@ -243,12 +322,12 @@ impl SymbolTable {
         dialect: Dialect,
         included: &[SymbolTable],
     ) -> SymbolTable {
-        let text = |name: &Name| {
-            name.span
-                .text(source)
-                .trim_end_matches(|character: char| character == '\'' || character.is_whitespace())
-                .to_string()
-        };
+        let text =
+            |name: &Name| {
+                NameText::new(name.span.text(source).trim_end_matches(|character: char| {
+                    character == '\'' || character.is_whitespace()
+                }))
+            };
         let mut table = SymbolTable {
             complete: true,
             ..SymbolTable::default()
@@ -297,7 +376,7 @@ impl SymbolTable {
                         let left = left.trim();
                         if !left.is_empty() && !left.starts_with('(') {
                             table.symbols.push(Symbol {
-                                name: left.to_string(),
+                                name: NameText::new(left),
                                 kind: SymbolKind::UnitsConstant,
                                 scope: Scope::File,
                                 span: Some(definition.left),
@@ -377,7 +456,7 @@ impl SymbolTable {
                 _ => &[],
             }) {
                 table.symbols.push(Symbol {
-                    name: format!("{}0", text(&declaration.name)),
+                    name: NameText::new(&format!("{}0", text(&declaration.name))),
                     kind: SymbolKind::StateInitialValue,
                     scope: Scope::File,
                     span: Some(declaration.name.span),
@@ -440,7 +519,7 @@ impl SymbolTable {
             (functions, SymbolKind::BuiltinFunction),
         ] {
             table.symbols.extend(names.iter().map(|name| Symbol {
-                name: name.to_string(),
+                name: NameText::new(name),
                 kind,
                 scope: Scope::Compiler,
                 span: None,
@@ -470,7 +549,7 @@ impl SymbolTable {
 }
 
 /// Every variable and call written in the file's blocks, in source order within each block.
-fn uses_in(file: &File, text: &dyn Fn(&Name) -> String) -> Vec<NameUse> {
+fn uses_in(file: &File, text: &dyn Fn(&Name) -> NameText) -> Vec<NameUse> {
     let mut uses = Vec::new();
     for (index, item) in file.items.iter().enumerate() {
         let ItemKind::Callable(callable) = &item.kind else {
@@ -503,32 +582,46 @@ fn uses_in(file: &File, text: &dyn Fn(&Name) -> String) -> Vec<NameUse> {
     uses
 }
 
-/// The symbols by name, for resolution (borrowing the names: one map entry per distinct name, no copies).
+/// The symbols by name, for resolution (borrowing the names, no copies): for each distinct name its first symbol,
+/// and for each symbol the next one of the same name, so that a name's symbols are followed in the order of the
+/// table with two allocations in all.
 struct ResolutionIndex<'a> {
-    by_name: HashMap<&'a str, Vec<SymbolId>>,
+    first_by_name: HashMap<&'a [u8], SymbolId>,
+    next_of_same_name: Vec<Option<SymbolId>>,
 }
 
 impl<'a> ResolutionIndex<'a> {
     fn new(symbols: &'a [Symbol]) -> ResolutionIndex<'a> {
-        let mut by_name: HashMap<&str, Vec<SymbolId>> = HashMap::with_capacity(symbols.len());
-        for (id, symbol) in symbols.iter().enumerate() {
-            by_name.entry(symbol.name.as_str()).or_default().push(id);
+        let mut first_by_name: HashMap<&[u8], SymbolId> = HashMap::with_capacity(symbols.len());
+        let mut next_of_same_name = vec![None; symbols.len()];
+        // From the last symbol to the first, each becomes the first of its name and points at the previous first.
+        for (id, symbol) in symbols.iter().enumerate().rev() {
+            next_of_same_name[id] = first_by_name.insert(symbol.name.as_bytes(), id);
         }
-        ResolutionIndex { by_name }
+        ResolutionIndex {
+            first_by_name,
+            next_of_same_name,
+        }
+    }
+
+    /// The symbols named `name`, in the order of the table.
+    fn named(&self, name: &[u8]) -> impl Iterator<Item = SymbolId> + '_ {
+        std::iter::successors(self.first_by_name.get(name).copied(), |&id| {
+            self.next_of_same_name[id]
+        })
     }
 
     /// The block's own symbol first, then the file's (for a variable, one with storage before one without), then
     /// the compiler's; functions and variables apart.
     fn resolve(&self, symbols: &[Symbol], name_use: &NameUse) -> Option<SymbolId> {
-        let candidates = self.by_name.get(name_use.text.as_str())?;
         let is_function = |kind: SymbolKind| {
             matches!(
                 kind,
                 SymbolKind::Callable(_) | SymbolKind::FunctionTable | SymbolKind::BuiltinFunction
             )
         };
-        let fits = |id: &&SymbolId| {
-            let kind = symbols[**id].kind;
+        let fits = |id: &SymbolId| {
+            let kind = symbols[*id].kind;
             // A FUNCTION_TABLE is called; a DEFINE may stand for either.
             if name_use.is_call {
                 is_function(kind) || kind == SymbolKind::Define
@@ -536,31 +629,19 @@ impl<'a> ResolutionIndex<'a> {
                 !is_function(kind) || kind == SymbolKind::FunctionTable
             }
         };
-        let in_block = candidates
-            .iter()
-            .filter(fits)
-            .find(|id| symbols[**id].scope == Scope::Block(name_use.item));
+        let candidates = || self.named(name_use.text.as_bytes()).filter(fits);
+        let in_block = || candidates().find(|id| symbols[*id].scope == Scope::Block(name_use.item));
         let in_file = || {
-            let file: Vec<&SymbolId> = candidates
-                .iter()
-                .filter(fits)
-                .filter(|id| symbols[**id].scope == Scope::File)
-                .collect();
-            file.iter()
-                .find(|id| symbols[***id].kind.declares_storage())
-                .or(file.first())
-                .map(|id| **id)
+            let mut file = candidates().filter(|id| symbols[*id].scope == Scope::File);
+            let first = file.next()?;
+            if symbols[first].kind.declares_storage() {
+                return Some(first);
+            }
+            file.find(|id| symbols[*id].kind.declares_storage())
+                .or(Some(first))
         };
-        let in_compiler = || {
-            candidates
-                .iter()
-                .filter(fits)
-                .find(|id| symbols[**id].scope == Scope::Compiler)
-        };
-        in_block
-            .copied()
-            .or_else(in_file)
-            .or_else(|| in_compiler().copied())
+        let in_compiler = || candidates().find(|id| symbols[*id].scope == Scope::Compiler);
+        in_block().or_else(in_file).or_else(in_compiler)
     }
 }
 
@@ -579,7 +660,7 @@ mod tests {
             .iter()
             .map(|name_use| {
                 (
-                    name_use.text.clone(),
+                    name_use.text.to_string(),
                     table.symbol_of(name_use).map(|symbol| symbol.kind),
                 )
             })

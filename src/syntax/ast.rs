@@ -75,18 +75,83 @@ pub enum DeclarationBlock {
 }
 
 /// One declaration: `name[size] = value (unit) <low, high>`, `name FROM a TO b`, `name START x` and similar.
-#[derive(Clone, Debug, Serialize)]
+///
+/// The parts most declarations lack are boxed in [`RareDeclarationParts`], so that a declaration takes 48 bytes (a
+/// generated PARAMETER block can hold a million); serialized, it shows every part as before.
+#[derive(Clone, Debug)]
 pub struct Declaration {
     pub name: Name,
-    pub size: Option<Span>,
     pub value: Option<Span>,
     pub unit: Option<Span>,
+    pub span: Span,
+    pub rare: Option<Box<RareDeclarationParts>>,
+}
+
+/// The parts of a declaration that few have: an array size, `FROM a TO b`, limits `<low, high>` or a tolerance
+/// `<t>`, and `START x` (an initial value, old NEURON syntax).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RareDeclarationParts {
+    pub size: Option<Span>,
     pub from_to: Option<(Span, Span)>,
     pub limits: Option<(Span, Span)>,
     pub tolerance: Option<Span>,
-    /// `START x` (an initial value, old NEURON syntax).
     pub start: Option<Span>,
-    pub span: Span,
+}
+
+impl Declaration {
+    /// A declaration with `value`, `unit` and, boxed when there are any, the `rare` parts.
+    pub fn new(
+        name: Name,
+        value: Option<Span>,
+        unit: Option<Span>,
+        rare: RareDeclarationParts,
+        span: Span,
+    ) -> Declaration {
+        Declaration {
+            name,
+            value,
+            unit,
+            span,
+            rare: (rare != RareDeclarationParts::default()).then(|| Box::new(rare)),
+        }
+    }
+
+    pub fn size(&self) -> Option<Span> {
+        self.rare.as_ref().and_then(|rare| rare.size)
+    }
+
+    pub fn from_to(&self) -> Option<(Span, Span)> {
+        self.rare.as_ref().and_then(|rare| rare.from_to)
+    }
+
+    pub fn limits(&self) -> Option<(Span, Span)> {
+        self.rare.as_ref().and_then(|rare| rare.limits)
+    }
+
+    pub fn tolerance(&self) -> Option<Span> {
+        self.rare.as_ref().and_then(|rare| rare.tolerance)
+    }
+
+    pub fn start(&self) -> Option<Span> {
+        self.rare.as_ref().and_then(|rare| rare.start)
+    }
+}
+
+impl Serialize for Declaration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut declaration = serializer.serialize_struct("Declaration", 9)?;
+        declaration.serialize_field("name", &self.name)?;
+        declaration.serialize_field("size", &self.size())?;
+        declaration.serialize_field("value", &self.value)?;
+        declaration.serialize_field("unit", &self.unit)?;
+        declaration.serialize_field("from_to", &self.from_to())?;
+        declaration.serialize_field("limits", &self.limits())?;
+        declaration.serialize_field("tolerance", &self.tolerance())?;
+        declaration.serialize_field("start", &self.start())?;
+        declaration.serialize_field("span", &self.span)?;
+        declaration.end()
+    }
 }
 
 /// `(mV) = (millivolt)` or `FARADAY = (faraday) (coulomb)` or `R = 8.314 (joule/degC)`.

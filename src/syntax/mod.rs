@@ -51,9 +51,7 @@ pub fn parse(source: &[u8], dialect: Dialect) -> Parse {
     parse
         .diagnostics
         .extend(dialect::check(source, &parse.tokens, &parse.file, dialect));
-    parse
-        .diagnostics
-        .sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    crate::diagnostics::sort_by_position(&mut parse.diagnostics);
     parse
 }
 
@@ -79,7 +77,7 @@ pub fn parse_grammar(source: &[u8], dialect: Dialect) -> Parse {
             .iter()
             .map(|error| syntax_error_diagnostic(source, &significant, error)),
     );
-    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    crate::diagnostics::sort_by_position(&mut diagnostics);
     Parse {
         tokens,
         file,

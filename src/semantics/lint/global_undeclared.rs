@@ -51,7 +51,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         .symbols
         .iter()
         .filter(|symbol| symbol.kind == SymbolKind::StateInitialValue)
-        .map(|symbol| symbol.name.clone())
+        .map(|symbol| symbol.name.to_string())
         .collect();
     context
         .facts

@@ -165,12 +165,12 @@ impl LintContext<'_> {
 
     /// Every assignment `x = …` in the file's blocks to a plain variable `x` that no LOCAL or argument of the block
     /// hides, as the target's name and its text.
-    pub fn assignments_to_file_variables(&self) -> Vec<(Name, String)> {
+    pub fn assignments_to_file_variables(&self) -> Vec<(Name, &str)> {
         self.symbols
             .uses
             .iter()
             .filter(|name_use| name_use.is_assignment && !self.is_block_local(name_use))
-            .map(|name_use| (name_use.name, name_use.text.clone()))
+            .map(|name_use| (name_use.name, name_use.text.as_str()))
             .collect()
     }
 
@@ -402,7 +402,7 @@ pub fn in_dialects(
         }
         diagnostics.extend(found);
     }
-    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    crate::diagnostics::sort_by_position(&mut diagnostics);
     diagnostics
 }
 
@@ -418,8 +418,9 @@ pub fn lint_with_includes(
     dialect: Dialect,
     include_lookup: Option<IncludeLookup<'_>>,
 ) -> Vec<Diagnostic> {
-    let parse = parse(source, dialect);
-    let mut diagnostics = parse.diagnostics.clone();
+    let mut parse = parse(source, dialect);
+    // No rule reads the parse's diagnostics.
+    let mut diagnostics = std::mem::take(&mut parse.diagnostics);
     let first_error = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.is_error())
@@ -439,9 +440,11 @@ pub fn lint_with_includes(
             .filter(|finding| finding.primary.span.end <= first_error),
         ),
     }
-    let index = LineIndex::new(source);
-    let suppressions = Suppressions::read(source, &parse.tokens, &index);
+    // Line numbers are only needed for suppression comments, which most files do not have.
+    let line_index = std::cell::OnceCell::new();
+    let suppressions = Suppressions::read(source, &parse.tokens, &line_index);
     if !suppressions.is_empty() {
+        let index = line_index.get_or_init(|| LineIndex::new(source));
         diagnostics.retain(|diagnostic| !suppressions.silences(diagnostic, source, &index));
         for (line, code) in suppressions.codes() {
             if rule_by_code(code).is_none() {
@@ -465,7 +468,7 @@ pub fn lint_with_includes(
             }
         }
     }
-    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    crate::diagnostics::sort_by_position(&mut diagnostics);
     diagnostics
 }
 

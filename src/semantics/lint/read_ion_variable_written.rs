@@ -51,7 +51,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     context
         .assignments_to_file_variables()
         .into_iter()
-        .filter(|(_, assigned)| only_read.contains(assigned))
+        .filter(|(_, assigned)| only_read.contains(*assigned))
         .map(|(name, assigned)| {
             rule.finding(
                 format!("`{assigned}` is only READ from the ion, so this assignment does not reach the ion"),

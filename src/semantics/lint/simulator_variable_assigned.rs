@@ -46,7 +46,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     context
         .assignments_to_file_variables()
         .into_iter()
-        .filter(|(_, assigned)| read_only.contains(&assigned.as_str()))
+        .filter(|(_, assigned)| read_only.contains(assigned))
         .map(|(name, assigned)| {
             rule.finding(
                 format!("`{assigned}` is set by the simulator and cannot be assigned here"),

@@ -13,8 +13,12 @@ pub struct Suppressions {
 const MARKER: &str = "glia: ignore[";
 
 impl Suppressions {
-    /// Reads the suppression comments among `tokens`.
-    pub fn read(source: &[u8], tokens: &[Token], index: &LineIndex) -> Suppressions {
+    /// Reads the suppression comments among `tokens`; `index` is built (once) only when there is one.
+    pub fn read(
+        source: &[u8],
+        tokens: &[Token],
+        index: &std::cell::OnceCell<LineIndex>,
+    ) -> Suppressions {
         let mut by_line = Vec::new();
         for token in tokens
             .iter()
@@ -33,7 +37,11 @@ impl Suppressions {
                 .map(|code| code.trim().to_ascii_uppercase())
                 .filter(|code| !code.is_empty())
                 .collect();
-            let line = index.position(source, token.span.start as usize).line - 1;
+            let line = index
+                .get_or_init(|| LineIndex::new(source))
+                .position(source, token.span.start as usize)
+                .line
+                - 1;
             by_line.push((line, codes));
         }
         Suppressions { by_line }

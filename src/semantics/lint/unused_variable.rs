@@ -51,33 +51,29 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             *occurrences.entry(name).or_default() += 1;
         }
     }
-    [DeclarationBlock::Parameter, DeclarationBlock::Assigned]
-        .into_iter()
-        .flat_map(|block| {
-            context
-                .declarations_in(block)
-                .map(move |declaration| (block, declaration))
-        })
-        .filter_map(|(block, declaration)| {
+    let mut findings = Vec::new();
+    for (block, kind) in [
+        (DeclarationBlock::Parameter, "PARAMETER"),
+        (DeclarationBlock::Assigned, "ASSIGNED"),
+    ] {
+        for declaration in context.declarations_in(block) {
             let name = declaration.name.span.slice(context.source);
-            let text = context.text(declaration.name.span);
             let used = occurrences.get(name).copied().unwrap_or(0) > 1
-                || SIMULATOR_VARIABLES.contains(&text.as_ref())
+                || SIMULATOR_VARIABLES
+                    .iter()
+                    .any(|variable| variable.as_bytes() == name)
                 || context.mentioned_in_verbatim(name);
-            (!used).then(|| {
-                let kind = if block == DeclarationBlock::Parameter {
-                    "PARAMETER"
-                } else {
-                    "ASSIGNED"
-                };
-                rule.finding(
-                    format!("{kind} `{text}` is declared but never used"),
+            if !used {
+                let text = context.text(declaration.name.span);
+                findings.push(rule.finding(
+                    [kind, " `", &text, "` is declared but never used"].concat(),
                     declaration.name.span,
                     "not in any statement, the NEURON block or VERBATIM code".to_string(),
-                )
-            })
-        })
-        .collect()
+                ));
+            }
+        }
+    }
+    findings
 }
 
 #[cfg(test)]

@@ -3,15 +3,18 @@
 
 use chumsky::prelude::*;
 
+use super::reader::{accept, peek, ExpressionInput};
 use super::recovery::{braced_list, skip_item};
 use super::statements::{argument_list, block_parser, local_declarations};
 use super::{
     name, name_list, optional_unit, signed_number, to_span, token, token_among, token_on_same_line,
     Expected, Extra, ParserInput,
 };
+use crate::span::Span;
 use crate::syntax::ast::{
     Callable, CallableKind, Declaration, DeclarationBlock, File, Item, ItemKind, MechanismKind,
-    Name, NameListKind, NeuronStatement, NeuronStatementKind, UnitDefinition, UseIon,
+    Name, NameListKind, NeuronStatement, NeuronStatementKind, RareDeclarationParts, UnitDefinition,
+    UseIon,
 };
 use crate::syntax::token::TokenKind;
 
@@ -43,20 +46,28 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
 
     let neuron = token(TokenKind::KwNeuron)
         .ignore_then(
-            braced_list(neuron_statement(), |span| NeuronStatement {
-                kind: NeuronStatementKind::Error,
-                span,
-            })
+            braced_list(
+                neuron_statement(),
+                |span| NeuronStatement {
+                    kind: NeuronStatementKind::Error,
+                    span,
+                },
+                Some(plain_neuron_statements),
+            )
             .map_with(|statements, extra| (statements, to_span(extra.span()))),
         )
         .map(|(statements, body)| ItemKind::Neuron { statements, body });
 
     let units = token(TokenKind::KwUnits)
-        .ignore_then(braced_list(unit_definition(), |span| UnitDefinition {
-            left: span,
-            right: Vec::new(),
-            span,
-        }))
+        .ignore_then(braced_list(
+            unit_definition(),
+            |span| UnitDefinition {
+                left: span,
+                right: Vec::new(),
+                span,
+            },
+            None,
+        ))
         .map(|definitions| ItemKind::Units { definitions });
 
     let declaration_block = token_among(&[
@@ -68,17 +79,19 @@ fn item_parser<'t>() -> impl Parser<'t, ParserInput<'t>, Item, Extra<'t>> + Clon
         (TokenKind::KwWhiteNoise, DeclarationBlock::WhiteNoise),
     ])
     .map(|(block, _)| block)
-    .then(braced_list(declaration(), |span| Declaration {
-        name: Name { span },
-        size: None,
-        value: None,
-        unit: None,
-        from_to: None,
-        limits: None,
-        tolerance: None,
-        start: None,
-        span,
-    }))
+    .then(braced_list(
+        declaration(),
+        |span| {
+            Declaration::new(
+                Name { span },
+                None,
+                None,
+                RareDeclarationParts::default(),
+                span,
+            )
+        },
+        Some(plain_declarations),
+    ))
     .map(|(block, declarations)| ItemKind::Declarations {
         block,
         declarations,
@@ -342,17 +355,19 @@ fn declaration<'t>() -> impl Parser<'t, ParserInput<'t>, Declaration, Extra<'t>>
                     Some((tolerance, None)) => (None, Some(tolerance)),
                     None => (None, None),
                 };
-                Declaration {
+                Declaration::new(
                     name,
-                    size,
                     value,
                     unit,
-                    from_to,
-                    limits,
-                    tolerance,
-                    start,
-                    span: to_span(extra.span()),
-                }
+                    RareDeclarationParts {
+                        size,
+                        from_to,
+                        limits,
+                        tolerance,
+                        start,
+                    },
+                    to_span(extra.span()),
+                )
             },
         )
         .labelled(Expected::Declaration)
@@ -377,4 +392,136 @@ fn unit_definition<'t>() -> impl Parser<'t, ParserInput<'t>, UnitDefinition, Ext
             span: to_span(extra.span()),
         })
         .labelled(Expected::UnitDefinition)
+}
+
+/// The declarations and closing `}` of a declaration block whose entries all read `name [= number] [(unit)]
+/// [<low, high>]`, by hand (see [`braced_list`]); `None` at anything else: a size, FROM, START, a missing `}` or an
+/// error. The tree is the one [`declaration`] builds.
+fn plain_declarations(input: &mut ExpressionInput<'_, '_>) -> Option<Vec<Declaration>> {
+    let mut declarations = Vec::new();
+    loop {
+        let first = peek(input)?;
+        match first.kind {
+            TokenKind::RightBrace => {
+                input.next();
+                return Some(declarations);
+            }
+            TokenKind::Name => {
+                input.next();
+            }
+            _ => return None,
+        }
+        let mut last = first.span;
+        let value = match accept(input, TokenKind::Assign) {
+            Some(_) => {
+                let number = plain_signed_number(input)?;
+                last = number;
+                Some(number)
+            }
+            None => None,
+        };
+        let unit = accept(input, TokenKind::Unit);
+        if let Some(unit) = unit {
+            last = unit;
+        }
+        let (mut limits, mut tolerance) = (None, None);
+        if accept(input, TokenKind::Less).is_some() {
+            let low = plain_signed_number(input)?;
+            match accept(input, TokenKind::Comma) {
+                Some(_) => limits = Some((low, plain_signed_number(input)?)),
+                None => tolerance = Some(low),
+            }
+            last = accept(input, TokenKind::Greater)?;
+        }
+        declarations.push(Declaration::new(
+            Name { span: first.span },
+            value,
+            unit,
+            RareDeclarationParts {
+                limits,
+                tolerance,
+                ..RareDeclarationParts::default()
+            },
+            first.span.cover(last),
+        ));
+    }
+}
+
+/// A number with an optional sign, as [`signed_number`] reads it.
+fn plain_signed_number(input: &mut ExpressionInput<'_, '_>) -> Option<Span> {
+    let sign = accept(input, TokenKind::Minus).or_else(|| accept(input, TokenKind::Plus));
+    let number = accept(input, TokenKind::Number)?;
+    Some(sign.map_or(number, |sign| sign.cover(number)))
+}
+
+/// The statements and closing `}` of a NEURON block made only of `SUFFIX name` (and the other mechanism kinds),
+/// name lists (`RANGE a, b`, `GLOBAL`, `NONSPECIFIC_CURRENT` …) and `THREADSAFE`, by hand (see [`braced_list`]);
+/// `None` at anything else (USEION, VERBATIM, an error). The tree is the one [`neuron_statement`] builds.
+fn plain_neuron_statements(input: &mut ExpressionInput<'_, '_>) -> Option<Vec<NeuronStatement>> {
+    let mut statements = Vec::new();
+    loop {
+        let first = peek(input)?;
+        input.next();
+        let mechanism = match first.kind {
+            TokenKind::RightBrace => return Some(statements),
+            TokenKind::KwSuffix => Some(MechanismKind::Suffix),
+            TokenKind::KwPointProcess => Some(MechanismKind::PointProcess),
+            TokenKind::KwArtificialCell => Some(MechanismKind::ArtificialCell),
+            TokenKind::KwVoltageProcess => Some(MechanismKind::VoltageProcess),
+            TokenKind::KwJunctionProcess => Some(MechanismKind::JunctionProcess),
+            _ => None,
+        };
+        let list = match first.kind {
+            TokenKind::KwNonspecificCurrent => Some(NameListKind::NonspecificCurrent),
+            TokenKind::KwElectrodeCurrent => Some(NameListKind::ElectrodeCurrent),
+            TokenKind::KwRange => Some(NameListKind::Range),
+            TokenKind::KwGlobal => Some(NameListKind::Global),
+            TokenKind::KwPointer => Some(NameListKind::Pointer),
+            TokenKind::KwBbcorePointer => Some(NameListKind::BbcorePointer),
+            TokenKind::KwExternal => Some(NameListKind::External),
+            TokenKind::KwRandom => Some(NameListKind::Random),
+            _ => None,
+        };
+        let (kind, last) = if let Some(kind) = mechanism {
+            let name = accept(input, TokenKind::Name)?;
+            (
+                NeuronStatementKind::Mechanism {
+                    kind,
+                    name: Name { span: name },
+                },
+                name,
+            )
+        } else if let Some(list) = list {
+            let names = plain_name_list(input)?;
+            let last = names.last()?.span;
+            (NeuronStatementKind::NameList { list, names }, last)
+        } else if first.kind == TokenKind::KwThreadSafe {
+            // `THREADSAFE` takes the names that follow it, if any.
+            let names = match peek(input) {
+                Some(next) if next.kind == TokenKind::Name => plain_name_list(input)?,
+                _ => Vec::new(),
+            };
+            let last = names.last().map_or(first.span, |name| name.span);
+            (NeuronStatementKind::ThreadSafe { names }, last)
+        } else {
+            return None;
+        };
+        statements.push(NeuronStatement {
+            kind,
+            span: first.span.cover(last),
+        });
+    }
+}
+
+/// `a, b, c`: names separated by commas, as [`name_list`] reads them; `None` if a comma is not followed by a name.
+fn plain_name_list(input: &mut ExpressionInput<'_, '_>) -> Option<Vec<Name>> {
+    let mut names = vec![Name {
+        span: accept(input, TokenKind::Name)?,
+    }];
+    while accept(input, TokenKind::Comma).is_some() {
+        names.push(Name {
+            span: accept(input, TokenKind::Name)?,
+        });
+    }
+    Some(names)
 }

@@ -123,22 +123,43 @@ pub(crate) fn assume_closing_brace<'t>() -> impl Parser<'t, ParserInput<'t>, Spa
     })
 }
 
+/// Reads, by hand, the items and the closing `}` of a braced list whose items all have a common simple form; gives
+/// `None` at anything else (the caller then rewinds and reads the list with the general parser).
+pub(crate) type PlainListReader<T> = for<'t, 'p> fn(&mut ExpressionInput<'t, 'p>) -> Option<Vec<T>>;
+
 /// `{ … }` around a list of `inner`, with statement-level recovery and a missing `}` assumed before the next
 /// top-level block.
+///
+/// After the `{`, `plain` tries first: long lists of simple items (a PARAMETER block of thousands of entries) are read
+/// by hand at a fraction of the cost of chumsky's combinators. Where it gives up, the input is rewound and the
+/// general parser reads the list from the `{` on, so its errors and recovery are unchanged. The plain reader adds
+/// no error and no expected alternative: chumsky keeps only the furthest failed alternative, and every parser after
+/// the list starts beyond its `}`, so the alternatives the general parser leaves inside the list can never be
+/// reported or merged. The general contents never fail either (the recovery stops only at `}`, a top-level keyword
+/// or the end, where the closing brace is read or assumed), so running them through `InputRef::parse` changes
+/// nothing.
 pub(crate) fn braced_list<'t, T: 't>(
     inner: impl Parser<'t, ParserInput<'t>, T, Extra<'t>> + Clone + 't,
     error: impl Fn(Span) -> T + Clone + 't,
+    plain: Option<PlainListReader<T>>,
 ) -> impl Parser<'t, ParserInput<'t>, Vec<T>, Extra<'t>> + Clone {
-    token(TokenKind::LeftBrace)
-        .ignore_then(
-            inner
-                .recover_with(via_parser(skip_statement().map(error)))
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
+    let general = inner
+        .recover_with(via_parser(skip_statement().map(error)))
+        .repeated()
+        .collect::<Vec<_>>()
         .then_ignore(
             token(TokenKind::RightBrace)
                 .labelled(Expected::EndOfBlock)
                 .recover_with(via_parser(assume_closing_brace())),
-        )
+        );
+    token(TokenKind::LeftBrace).ignore_then(custom(move |input| {
+        if let Some(plain) = plain {
+            let checkpoint = input.save();
+            if let Some(items) = plain(input) {
+                return Ok(items);
+            }
+            input.rewind(checkpoint);
+        }
+        input.parse(&general)
+    }))
 }

@@ -14,8 +14,8 @@ use super::recovery::{ends_block_without_brace, skip_to_next_statement};
 use super::{to_span, Expected, Extra, ParserInput, SyntaxError, SyntaxToken};
 use crate::span::Span;
 use crate::syntax::ast::{
-    Argument, Block, Declaration, Expression, ExpressionKind, Name, ReactionArrow, ReactionTerm,
-    Statement, StatementKind,
+    Argument, Block, Declaration, Expression, ExpressionKind, Name, RareDeclarationParts,
+    ReactionArrow, ReactionTerm, Statement, StatementKind,
 };
 use crate::syntax::token::TokenKind;
 use crate::syntax::MAXIMUM_NESTING;
@@ -318,17 +318,16 @@ fn local_names(input: &mut Input<'_, '_>) -> Result<Vec<Declaration>, SyntaxErro
             }
             None => None,
         };
-        names.push(Declaration {
+        names.push(Declaration::new(
             name,
-            size,
-            value: None,
-            unit: None,
-            from_to: None,
-            limits: None,
-            tolerance: None,
-            start: None,
+            None,
+            None,
+            RareDeclarationParts {
+                size,
+                ..RareDeclarationParts::default()
+            },
             span,
-        });
+        ));
         if accept(input, TokenKind::Comma).is_none() {
             return Ok(names);
         }

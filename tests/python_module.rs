@@ -333,3 +333,88 @@ fn the_behaviour_tests_pass_with_this_module_and_with_nmodl_glia() {
     run_behaviour_tests(&ours, false);
     run_behaviour_tests(&original_venv(), true);
 }
+
+/// What each rank of [`ranks_importing_glia_at_once_build_once_and_all_load`] runs: `import glia`, NEURON, one
+/// insert; its last compile's report as JSON on the standard output it started with (NEURON prints its banner of
+/// loaded mechanisms on standard output, which goes to standard error here).
+const RANK_SCRIPT: &str = r#"
+import json, os, sys
+report = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
+import glia
+from neuron import h
+section = h.Section()
+point = glia.insert(section, "Nf")
+last = glia._manager._last_compile
+report.write(json.dumps({key: last[key] for key in ("linked", "up_to_date", "built", "processes", "library")}))
+report.flush()
+"#;
+
+/// N MPI ranks start a script that imports glia at once, with no library yet: one builds (translations, compiles,
+/// link and load test happen once over all of them), the others wait for it and load the same library; then a new
+/// process finds the library up to date and starts no process at all.
+#[test]
+fn ranks_importing_glia_at_once_build_once_and_all_load() {
+    let venv = oracle_venv();
+    installed_module(&venv);
+    let home = private_home(false);
+    let packages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/packages");
+    let environment = run_environment(home.path(), &venv, packages.as_os_str());
+    let python = venv.join("bin").join("python");
+    let command = |_: usize| {
+        let mut command = std::process::Command::new(&python);
+        command
+            .args(["-c", RANK_SCRIPT])
+            .current_dir(home.path())
+            .envs(environment.iter().map(|(name, value)| (name, value)));
+        command
+    };
+    let cache_path = run_with(
+        &python,
+        &[
+            OsStr::new("-c"),
+            OsStr::new("import glia; print(glia.get_cache_path())"),
+        ],
+        home.path(),
+        &borrowed(&environment),
+    );
+    assert!(cache_path.status.success());
+    let library = PathBuf::from(String::from_utf8_lossy(&cache_path.stdout).trim())
+        .join("neuron/x86_64/libnrnmech.so");
+    assert!(!library.exists());
+
+    let ranks = 6;
+    let storm = common::storm::start_together(ranks, command, &library);
+    let summary = storm.assert_one_build(std::time::Duration::from_secs(20));
+    let mechanisms = 11; // the test packages' NEURON mods
+    assert_eq!(storm.total_processes("translate"), mechanisms);
+    assert_eq!(storm.total_processes("link"), 1);
+    assert_eq!(
+        storm.total_processes("test"),
+        1,
+        "one load test over all ranks"
+    );
+    for run in &storm.runs {
+        assert_eq!(run.report["library"], library.to_str().unwrap());
+    }
+    eprintln!(
+        "{ranks} ranks: one built in {:.1} s, the longest took {:.1} s",
+        summary.build.as_secs_f64(),
+        summary.longest.as_secs_f64()
+    );
+
+    let after = common::storm::start_together(1, command, &library);
+    let report = &after.runs[0].report;
+    assert_eq!(after.runs[0].status, Some(0), "{}", after.runs[0].stderr);
+    assert_eq!(report["up_to_date"], true, "{report:#}");
+    let processes: u64 = report["processes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|count| count.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        processes, 0,
+        "an up-to-date import starts no process: {report:#}"
+    );
+}

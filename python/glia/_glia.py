@@ -63,6 +63,7 @@ class Glia:
         self._problems = []
         self._script_preferences = {}
         self._library = None
+        self._last_compile = None
         self._kinds = {}
         self._neuron_package = None
 
@@ -125,6 +126,8 @@ class Glia:
         if _flag("GLIA_NOCOMPILE"):
             return None
         result = json.loads(_native.compile(_environment(), _cache_dir(), load_test, True))
+        # What the last compile did (`linked`, `up_to_date`, `processes` by kind): for tests and curious users.
+        self._last_compile = result
         self._kinds.update(result["kinds"])
         if not result["library_exists"]:
             raise CompileError(f"glia could not build the NEURON library:\n{result['report']}")

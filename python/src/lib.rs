@@ -178,6 +178,7 @@ fn compile(
             "up_to_date": compiled.report.up_to_date,
             "library_exists": compiled.report.library.is_file(),
             "built": compiled.report.count(glia::build::outcome::MechanismOutcome::Built),
+            "processes": executor.counts(),
             "failed": failed,
             "report": report,
             "kinds": kinds,

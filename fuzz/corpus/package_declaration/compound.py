@@ -1,0 +1,3 @@
+from glia import Package
+if True:
+    package = Package('p', '/r')

@@ -1,0 +1,3 @@
+from glia import Package
+x = 1
+package = Package(f'p{x}', '/r')

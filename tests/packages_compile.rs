@@ -342,3 +342,70 @@ fn a_package_catalogue_is_built_loaded_and_named_by_asset_and_variant() {
     assert_eq!(status, 2);
     assert!(errors.contains("/nonexistent/arbor"), "{errors}");
 }
+
+/// An import storm on `glia compile`: 32 processes start it at once on packages nothing was built for. One builds
+/// (each mechanism translated once over all of them, one link, one load test), every process ends with the same
+/// complete library and succeeds, and none ends more than 1 s after the builder.
+#[test]
+fn thirty_two_compiles_at_once_build_once() {
+    let environment = Environment::new();
+    let site = environment.site.path();
+    for (distribution, name, asset) in [("storm_a", "a", "Leak"), ("storm_b", "b", "Drain")] {
+        write_installed_package(
+            site,
+            distribution,
+            distribution,
+            &format!("from pathlib import Path\nfrom glia import Package, Mod\npackage = Package('{name}', Path(__file__).parent, mods=[Mod('mods/{asset}.mod', '{asset}')])\n"),
+            &[(&format!("mods/{asset}.mod"), SMALL_DENSITY_MOD)],
+        );
+    }
+    // The environment as every rank sees it (its sys.path asked once, as after any earlier glia command).
+    let (status, listing, errors) = environment.glia(&["list", "--format", "json"]);
+    assert_eq!(status, 0, "{errors}");
+    let library = PathBuf::from(listing["environment"]["folder"].as_str().unwrap())
+        .join("neuron/x86_64/libnrnmech.so");
+    assert!(!library.exists());
+
+    let python = oracle_venv().join("bin").join("python");
+    let command = |_: usize| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_glia"));
+        command
+            .args(["compile", "--format", "json", "--python"])
+            .arg(&python)
+            .current_dir(environment.cache.path())
+            .env("PYTHONPATH", site)
+            .env("GLIA_CACHE_DIR", environment.cache.path())
+            .env("GLIA_CONFIG_DIR", environment.cache.path().join("config"))
+            .env("HOME", environment.cache.path());
+        command
+    };
+    let storm = common::storm::start_together(32, command, &library);
+    let summary = storm.assert_one_build_by(std::time::Duration::from_secs(1), |report| {
+        report["build"]["linked"] == true
+    });
+    let total = |kind: &str| -> u64 {
+        storm
+            .runs
+            .iter()
+            .map(|run| run.report["processes"][kind].as_u64().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(total("translate"), 2, "each mechanism translated once");
+    assert_eq!(total("link"), 1);
+    assert_eq!(total("test"), 1, "one load test over all 32 processes");
+    for run in &storm.runs {
+        assert!(
+            run.report["load_test"]["mechanisms"]
+                .as_object()
+                .is_some_and(|tested| tested.len() == 2 && tested.values().all(Value::is_null)),
+            "process {}: {:#}",
+            run.index,
+            run.report["load_test"]
+        );
+    }
+    eprintln!(
+        "32 glia compiles: one built in {:.1} s, the longest process took {:.1} s",
+        summary.build.as_secs_f64(),
+        summary.longest.as_secs_f64()
+    );
+}

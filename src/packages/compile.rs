@@ -3,10 +3,11 @@
 //! `glia.catalogue(name)`).
 //!
 //! NEURON: the assets are renamed (see [`super::assets_build`]), built by the NEURON orchestrator into the
-//! environment's folder under a lock held for the whole compile (so concurrent compiles of one environment — MPI
-//! ranks importing glia at once — build once, and the others wait and find it up to date), then loaded into NEURON
-//! with every mechanism inserted once. The load test's result is remembered beside the library with the library's
-//! link key, so an up-to-date compile starts no process at all.
+//! environment's folder (its lock makes concurrent compiles of one environment — MPI ranks importing glia at once —
+//! build once: the others wait, then find it up to date, checking under a shared lock all at once), then loaded
+//! into NEURON with every mechanism inserted once, under a lock of its own so that one process tests. The load
+//! test's result is remembered beside the library with the library's link key, so an up-to-date compile starts no
+//! process at all.
 
 use std::path::PathBuf;
 
@@ -78,7 +79,7 @@ struct RememberedLoadTest {
 }
 
 const LOAD_TEST_RECORD: &str = ".glia-load-test.json";
-const COMPILE_LOCK: &str = ".glia-compile.lock";
+const LOAD_TEST_LOCK: &str = ".glia-load-test.lock";
 
 /// Builds (or finds up to date) the environment's NEURON library from every package's NEURON assets.
 pub fn compile_neuron_library(
@@ -94,18 +95,6 @@ pub fn compile_neuron_library(
         message: error.to_string(),
     };
     std::fs::create_dir_all(&neuron_folder).map_err(folder_error)?;
-    // One compile per environment at a time; the others wait, then find it up to date (and tested).
-    let _lock = lock_folder(
-        &neuron_folder,
-        COMPILE_LOCK,
-        LockMode::Exclusive,
-        |holder| {
-            progress.note(&format!(
-                "waiting for {holder}, which is compiling this environment's library"
-            ))
-        },
-    )
-    .map_err(folder_error)?;
     let (assets, failures) = prepare_neuron_assets(&session.index, executor);
     let request = NeuronBuildRequest {
         inputs: assets.iter().map(|asset| asset.input.clone()).collect(),
@@ -115,9 +104,31 @@ pub fn compile_neuron_library(
         other_failures: !failures.is_empty() || !session.index.problems.is_empty(),
         use_precompiled_header: options.use_precompiled_header,
     };
+    // The orchestrator's own lock makes concurrent compiles build once: the others wait, then find it up to date.
     let report = build_neuron_library(&request, toolchain, &session.store, executor, progress)?;
-    let load_test = (options.load_test && (report.linked || report.up_to_date))
-        .then(|| load_test(session, &assets, &report, &toolchain.architecture, executor));
+    let load_test = if options.load_test && (report.linked || report.up_to_date) {
+        // One load test per library: the others wait for it, then read its remembered result.
+        let _lock = lock_folder(
+            &neuron_folder,
+            LOAD_TEST_LOCK,
+            LockMode::Exclusive,
+            |holder| {
+                progress.note(&format!(
+                    "waiting for {holder}, which is testing this environment's library"
+                ))
+            },
+        )
+        .map_err(folder_error)?;
+        Some(load_test(
+            session,
+            &assets,
+            &report,
+            &toolchain.architecture,
+            executor,
+        ))
+    } else {
+        None
+    };
     Ok(Compiled {
         assets,
         failures,

@@ -98,7 +98,7 @@ pub fn compile_neuron_library(
     let (assets, failures) = prepare_neuron_assets(&session.index, executor);
     let request = NeuronBuildRequest {
         inputs: assets.iter().map(|asset| asset.input.clone()).collect(),
-        output_folder: neuron_folder,
+        output_folder: neuron_folder.clone(),
         link_special: false,
         keep_going: options.keep_going,
         other_failures: !failures.is_empty() || !session.index.problems.is_empty(),

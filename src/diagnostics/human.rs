@@ -347,7 +347,7 @@ mod tests {
             for end in start + 1..=source.len().min(start + 12) {
                 variant += 1;
                 let span = Span::new(start, end);
-                let mut diagnostic = if variant % 2 == 0 {
+                let mut diagnostic = if variant.is_multiple_of(2) {
                     Diagnostic::warning(Code::Rule("W005"), "a `message`", span, "the label")
                 } else {
                     Diagnostic::error(Code::SyntaxError, "another message", span, "")

@@ -445,7 +445,7 @@ pub fn lint_with_includes(
     let suppressions = Suppressions::read(source, &parse.tokens, &line_index);
     if !suppressions.is_empty() {
         let index = line_index.get_or_init(|| LineIndex::new(source));
-        diagnostics.retain(|diagnostic| !suppressions.silences(diagnostic, source, &index));
+        diagnostics.retain(|diagnostic| !suppressions.silences(diagnostic, source, index));
         for (line, code) in suppressions.codes() {
             if rule_by_code(code).is_none() {
                 let comment = parse

@@ -409,3 +409,56 @@ fn thirty_two_compiles_at_once_build_once() {
         summary.longest.as_secs_f64()
     );
 }
+
+/// `glia compile` takes a team's read-only store (`GLIA_SHARED_STORE`) as `glia nrnivmodl` does: a second user
+/// with an empty cache compiles nothing that the first user's store holds.
+#[test]
+fn a_shared_store_serves_a_second_users_compile() {
+    let first = Environment::new();
+    write_installed_package(
+        first.site.path(),
+        "shared_channels",
+        "shared_channels",
+        "from pathlib import Path\nfrom glia import Package, Mod\npackage = Package('shared', Path(__file__).parent, mods=[Mod('mods/Leak.mod', 'Leak')])\n",
+        &[("mods/Leak.mod", SMALL_DENSITY_MOD)],
+    );
+    let (status, report, errors) = first.compile(&[]);
+    assert_eq!(status, 0, "{errors}");
+    assert_eq!(processes(&report).1, 2, "{report:#}");
+
+    let second_cache = tempfile::tempdir().unwrap();
+    let python = oracle_venv().join("bin").join("python");
+    let output = run_with(
+        Path::new(env!("CARGO_BIN_EXE_glia")),
+        &[
+            OsStr::new("compile"),
+            OsStr::new("--format"),
+            OsStr::new("json"),
+            OsStr::new("--python"),
+            python.as_os_str(),
+        ],
+        second_cache.path(),
+        &[
+            ("PYTHONPATH", first.site.path().as_os_str()),
+            ("GLIA_CACHE_DIR", second_cache.path().as_os_str()),
+            ("GLIA_SHARED_STORE", first.cache.path().as_os_str()),
+            (
+                "GLIA_CONFIG_DIR",
+                second_cache.path().join("config").as_os_str(),
+            ),
+            ("HOME", second_cache.path().as_os_str()),
+        ],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (translations, compiles, links, _, _) = processes(&report);
+    assert_eq!(
+        (translations, compiles, links),
+        (0, 0, 1),
+        "the shared store serves every object: {report:#}"
+    );
+}

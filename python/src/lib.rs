@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use glia::build::arbor_toolchain::ArborToolchain;
 use glia::build::exec::Executor;
 use glia::build::progress::{Progress, ProgressMode};
-use glia::build::store::Store;
+use glia::build::store::{FileSystemWrites, Store};
 use glia::build::toolchain::{NeuronDiscoveryOptions, NeuronToolchain};
 use glia::packages::compile::{build_package_catalogue, compile_neuron_library, CompileOptions};
 use glia::packages::environment::PythonEnvironment;
@@ -42,7 +42,9 @@ fn open_store(cache_dir: Option<&str>) -> PyResult<Store> {
             runtime_error("no folder for glia's cache: set GLIA_CACHE_DIR or HOME")
         })?,
     };
-    Store::open(&root).map_err(runtime_error)
+    // GLIA_SHARED_STORE, as for the glia command.
+    let shared = Store::default_shared_root();
+    Store::open_with(&root, shared.as_deref(), Box::new(FileSystemWrites)).map_err(runtime_error)
 }
 
 fn environment_of(environment_json: &str) -> PyResult<PythonEnvironment> {

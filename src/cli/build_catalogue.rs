@@ -79,15 +79,7 @@ pub fn run(arguments: &BuildCatalogueArguments) -> ExitCode {
         eprintln!("error: {}", gpu_refusal(&toolchain));
         return ExitCode::from(exit::USAGE_OR_IO);
     }
-    let summary = ToolchainSummary {
-        simulator: "Arbor",
-        version: &toolchain.version,
-        prefix: &toolchain.prefix,
-        found_by: &toolchain.found_by,
-        compiler: &toolchain.compiler.program,
-        notes: &toolchain.notes,
-        jobs: executor.jobs(),
-    };
+    let summary = ToolchainSummary::arbor(&toolchain, executor.jobs());
     if arguments.build.verbose {
         summary.announce(&progress);
     }

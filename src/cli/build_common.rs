@@ -10,10 +10,12 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::exit;
+use crate::build::arbor_toolchain::ArborToolchain;
 use crate::build::exec::{Executor, ProcessCounts};
 use crate::build::outcome::{BuildError, BuildReport, MechanismOutcome, ModInput};
 use crate::build::progress::{Progress, ProgressMode};
 use crate::build::store::{FileSystemWrites, RejectedEntry, Store};
+use crate::build::toolchain::NeuronToolchain;
 use crate::diagnostics::{human, json, FileReport};
 
 /// Options every build command takes.
@@ -75,25 +77,53 @@ pub fn start_build(options: &BuildOptions, paths: &[PathBuf]) -> Result<BuildSes
         eprintln!("error: no mod files to build (give files or folders, or run in a folder with *.mod files)");
         return Err(ExitCode::from(exit::USAGE_OR_IO));
     }
-    let progress = Progress::new(match options.format {
+    let progress = start_progress(options.format);
+    let store = open_build_store(
+        options.cache_dir.as_deref(),
+        options.shared_store.as_deref(),
+    )?;
+    let executor = start_executor(options)?;
+    Ok(BuildSession {
+        inputs,
+        progress,
+        store,
+        executor,
+    })
+}
+
+/// The progress display of a build: quiet when the report is JSON.
+pub fn start_progress(format: BuildFormat) -> Progress {
+    Progress::new(match format {
         BuildFormat::Json => ProgressMode::Quiet,
         BuildFormat::Human => ProgressMode::for_standard_error(),
-    });
-    let usage_error = |message: String| {
-        eprintln!("error: {message}");
-        ExitCode::from(exit::USAGE_OR_IO)
-    };
-    let Some(store_root) = options.cache_dir.clone().or_else(Store::default_root) else {
+    })
+}
+
+/// The executor of a build, with its jobs, launcher and verbosity.
+pub fn start_executor(options: &BuildOptions) -> Result<Executor, ExitCode> {
+    Executor::new(options.jobs, options.launcher.as_deref(), options.verbose)
+        .map_err(|error| usage_error(format!("cannot start the build threads: {error}")))
+}
+
+/// Opens the build store: `cache_dir`, else the default one; with `shared_store`, else `GLIA_SHARED_STORE`, as
+/// its read-only second store.
+pub fn open_build_store(
+    cache_dir: Option<&Path>,
+    shared_store: Option<&Path>,
+) -> Result<Store, ExitCode> {
+    let Some(store_root) = cache_dir
+        .map(Path::to_path_buf)
+        .or_else(Store::default_root)
+    else {
         return Err(usage_error(
             "no folder for the build store: set GLIA_CACHE_DIR or HOME, or give --cache-dir"
                 .to_string(),
         ));
     };
-    let shared_root = options
-        .shared_store
-        .clone()
+    let shared_root = shared_store
+        .map(Path::to_path_buf)
         .or_else(Store::default_shared_root);
-    let store = Store::open_with(
+    Store::open_with(
         &store_root,
         shared_root.as_deref(),
         Box::new(FileSystemWrites),
@@ -101,20 +131,17 @@ pub fn start_build(options: &BuildOptions, paths: &[PathBuf]) -> Result<BuildSes
     .map_err(|error| {
         usage_error(
             BuildError::Store {
-                root: store_root.clone(),
+                root: store_root,
                 error,
             }
             .to_string(),
         )
-    })?;
-    let executor = Executor::new(options.jobs, options.launcher.as_deref(), options.verbose)
-        .map_err(|error| usage_error(format!("cannot start the build threads: {error}")))?;
-    Ok(BuildSession {
-        inputs,
-        progress,
-        store,
-        executor,
     })
+}
+
+fn usage_error(message: String) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(exit::USAGE_OR_IO)
 }
 
 /// The exit status of a build that stopped as a whole (its message printed).
@@ -206,6 +233,34 @@ pub struct ToolchainSummary<'a> {
     /// Fallbacks taken (e.g. a configured compiler that is not on this machine).
     pub notes: &'a [String],
     pub jobs: usize,
+}
+
+impl<'a> ToolchainSummary<'a> {
+    /// The summary of a NEURON installation, for a build of `jobs` parallel jobs (0 where that is not shown).
+    pub fn neuron(toolchain: &'a NeuronToolchain, jobs: usize) -> ToolchainSummary<'a> {
+        ToolchainSummary {
+            simulator: "NEURON",
+            version: &toolchain.version,
+            prefix: &toolchain.prefix,
+            found_by: &toolchain.found_by,
+            compiler: &toolchain.compiler.program,
+            notes: &toolchain.notes,
+            jobs,
+        }
+    }
+
+    /// The summary of an Arbor installation, for a build of `jobs` parallel jobs (0 where that is not shown).
+    pub fn arbor(toolchain: &'a ArborToolchain, jobs: usize) -> ToolchainSummary<'a> {
+        ToolchainSummary {
+            simulator: "Arbor",
+            version: &toolchain.version,
+            prefix: &toolchain.prefix,
+            found_by: &toolchain.found_by,
+            compiler: &toolchain.compiler.program,
+            notes: &toolchain.notes,
+            jobs,
+        }
+    }
 }
 
 impl ToolchainSummary<'_> {

@@ -11,14 +11,12 @@ use clap::Args;
 
 use super::build_catalogue::gpu_refusal;
 use super::build_common::{
-    build_error_status, build_report_json, print_human, write_human, BuildFormat, BuildOptions,
-    ToolchainSummary,
+    build_error_status, build_report_json, print_human, start_executor, start_progress,
+    write_human, BuildFormat, BuildOptions, ToolchainSummary,
 };
 use super::exit;
-use super::package_session::{open_session, print_problems, usage_error};
+use super::package_session::{environment_json, open_session, print_problems, usage_error};
 use crate::build::arbor_toolchain::ArborToolchain;
-use crate::build::exec::Executor;
-use crate::build::progress::{Progress, ProgressMode};
 use crate::diagnostics::{human, FileReport};
 use crate::packages::compile::{
     build_package_catalogue, CatalogueBuilt, CompileError, CompileOptions,
@@ -49,17 +47,15 @@ pub struct BuildArguments {
 
 pub fn run(arguments: &BuildArguments) -> ExitCode {
     let options = &arguments.build;
-    let progress = Progress::new(match options.format {
-        BuildFormat::Json => ProgressMode::Quiet,
-        BuildFormat::Human => ProgressMode::for_standard_error(),
-    });
-    let executor = match Executor::new(options.jobs, options.launcher.as_deref(), options.verbose) {
+    let progress = start_progress(options.format);
+    let executor = match start_executor(options) {
         Ok(executor) => executor,
-        Err(error) => return usage_error(format!("cannot start the build threads: {error}")),
+        Err(status) => return status,
     };
     let session = match open_session(
         arguments.python.as_deref(),
         options.cache_dir.as_deref(),
+        options.shared_store.as_deref(),
         &executor,
     ) {
         Ok(session) => session,
@@ -105,15 +101,7 @@ pub fn run(arguments: &BuildArguments) -> ExitCode {
     if arguments.gpu {
         return usage_error(gpu_refusal(&toolchain));
     }
-    let summary = ToolchainSummary {
-        simulator: "Arbor",
-        version: &toolchain.version,
-        prefix: &toolchain.prefix,
-        found_by: &toolchain.found_by,
-        compiler: &toolchain.compiler.program,
-        notes: &toolchain.notes,
-        jobs: executor.jobs(),
-    };
+    let summary = ToolchainSummary::arbor(&toolchain, executor.jobs());
     if options.verbose {
         summary.announce(&progress);
     }
@@ -191,11 +179,7 @@ pub fn run(arguments: &BuildArguments) -> ExitCode {
     progress.finish();
     if options.format == BuildFormat::Json {
         let object = serde_json::json!({
-            "environment": {
-                "interpreter": session.environment.interpreter,
-                "prefix": session.environment.prefix,
-                "folder": session.folder.path,
-            },
+            "environment": environment_json(&session),
             "problems": session.index.problems.iter().map(|problem| serde_json::json!({
                 "package": problem.package,
                 "file": problem.file,
@@ -218,15 +202,7 @@ pub fn run(arguments: &BuildArguments) -> ExitCode {
 /// The human report of one package's catalogue build, without colour (for the Python module's exceptions and
 /// warnings): the assets that could not be handed to the build, then the build's diagnostics and summary.
 pub fn catalogue_report_text(built: &CatalogueBuilt, toolchain: &ArborToolchain) -> String {
-    let summary = ToolchainSummary {
-        simulator: "Arbor",
-        version: &toolchain.version,
-        prefix: &toolchain.prefix,
-        found_by: &toolchain.found_by,
-        compiler: &toolchain.compiler.program,
-        notes: &toolchain.notes,
-        jobs: 0,
-    };
+    let summary = ToolchainSummary::arbor(toolchain, 0);
     let mut text = Vec::new();
     for failure in &built.failures {
         let _ = human::render(

@@ -13,14 +13,15 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::build_common::{
-    build_error_status, build_report_json, write_human, BuildFormat, BuildOptions, ToolchainSummary,
+    build_error_status, build_report_json, start_executor, start_progress, write_human,
+    BuildFormat, BuildOptions, ToolchainSummary,
 };
 use super::exit;
 use super::package_session::{
-    open_session, print_problems, problem_diagnostics, usage_error, write_problems, PackageSession,
+    environment_json, open_session, print_problems, problem_diagnostics, usage_error,
+    write_problems, PackageSession,
 };
-use crate::build::exec::{Executor, ProcessCounts};
-use crate::build::progress::{Progress, ProgressMode};
+use crate::build::exec::ProcessCounts;
 use crate::build::toolchain::{NeuronDiscoveryOptions, NeuronToolchain};
 use crate::diagnostics::{human, json, Code, Diagnostic, FileReport};
 use crate::packages::assets_build::load_test_kind;
@@ -52,17 +53,15 @@ struct CompileOutcome<'a> {
 
 pub fn run(arguments: &CompileArguments) -> ExitCode {
     let options = &arguments.build;
-    let progress = Progress::new(match options.format {
-        BuildFormat::Json => ProgressMode::Quiet,
-        BuildFormat::Human => ProgressMode::for_standard_error(),
-    });
-    let executor = match Executor::new(options.jobs, options.launcher.as_deref(), options.verbose) {
+    let progress = start_progress(options.format);
+    let executor = match start_executor(options) {
         Ok(executor) => executor,
-        Err(error) => return usage_error(format!("cannot start the build threads: {error}")),
+        Err(status) => return status,
     };
     let session = match open_session(
         arguments.python.as_deref(),
         options.cache_dir.as_deref(),
+        options.shared_store.as_deref(),
         &executor,
     ) {
         Ok(session) => session,
@@ -90,15 +89,7 @@ pub fn run(arguments: &CompileArguments) -> ExitCode {
         Ok(toolchain) => toolchain,
         Err(error) => return usage_error(error),
     };
-    let summary = ToolchainSummary {
-        simulator: "NEURON",
-        version: &toolchain.version,
-        prefix: &toolchain.prefix,
-        found_by: &toolchain.found_by,
-        compiler: &toolchain.compiler.program,
-        notes: &toolchain.notes,
-        jobs: executor.jobs(),
-    };
+    let summary = ToolchainSummary::neuron(&toolchain, executor.jobs());
     if options.verbose {
         summary.announce(&progress);
     }
@@ -213,15 +204,7 @@ pub fn compile_report_text(
     toolchain: &NeuronToolchain,
     processes: ProcessCounts,
 ) -> String {
-    let summary = ToolchainSummary {
-        simulator: "NEURON",
-        version: &toolchain.version,
-        prefix: &toolchain.prefix,
-        found_by: &toolchain.found_by,
-        compiler: &toolchain.compiler.program,
-        notes: &toolchain.notes,
-        jobs: 0,
-    };
+    let summary = ToolchainSummary::neuron(toolchain, 0);
     let outcome = CompileOutcome {
         session,
         compiled,
@@ -337,11 +320,7 @@ fn print_compile_json(
         })
         .collect();
     let object = serde_json::json!({
-        "environment": {
-            "interpreter": session.environment.interpreter,
-            "prefix": session.environment.prefix,
-            "folder": session.folder.path,
-        },
+        "environment": environment_json(session),
         "packages": session.index.packages.iter().map(|package| serde_json::json!({
             "name": package.name(),
             "distribution": package.installed.entry_point.distribution,

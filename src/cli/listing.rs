@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::exit;
 use super::package_session::{
-    open_session, print_problems, usage_error, EnvironmentOptions, PackageSession,
+    environment_json, open_session, print_problems, usage_error, EnvironmentOptions, PackageSession,
 };
 use super::OutputFormat;
 use crate::build::exec::Executor;
@@ -54,6 +54,7 @@ fn open(environment: &EnvironmentOptions) -> Result<PackageSession, ExitCode> {
     open_session(
         environment.python.as_deref(),
         environment.cache_dir.as_deref(),
+        None,
         &executor,
     )
 }
@@ -127,11 +128,7 @@ pub fn run_list(arguments: &ListArguments) -> ExitCode {
     };
     if arguments.format == OutputFormat::Json {
         let object = json!({
-            "environment": {
-                "interpreter": session.environment.interpreter,
-                "prefix": session.environment.prefix,
-                "folder": session.folder.path,
-            },
+            "environment": environment_json(&session),
             "packages": session.index.packages.iter().map(package_json).collect::<Vec<_>>(),
             "problems": problems_json(&session),
         });

@@ -97,15 +97,7 @@ pub fn run(arguments: &NrnivmodlArguments) -> ExitCode {
             return ExitCode::from(exit::USAGE_OR_IO);
         }
     };
-    let summary = ToolchainSummary {
-        simulator: "NEURON",
-        version: &toolchain.version,
-        prefix: &toolchain.prefix,
-        found_by: &toolchain.found_by,
-        compiler: &toolchain.compiler.program,
-        notes: &toolchain.notes,
-        jobs: executor.jobs(),
-    };
+    let summary = ToolchainSummary::neuron(&toolchain, executor.jobs());
     if arguments.build.verbose {
         summary.announce(&progress);
     }

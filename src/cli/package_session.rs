@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::build_common::open_build_store;
 use super::exit;
 use crate::build::exec::Executor;
 use crate::build::store::Store;
@@ -35,17 +36,13 @@ pub fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(exit::USAGE_OR_IO)
 }
 
-/// Opens the store named by `cache_dir` or the environment.
-pub fn open_store(cache_dir: Option<&Path>) -> Result<Store, ExitCode> {
-    let Some(root) = cache_dir
-        .map(Path::to_path_buf)
-        .or_else(Store::default_root)
-    else {
-        return Err(usage_error(
-            "no folder for the build store: set GLIA_CACHE_DIR or HOME, or give --cache-dir",
-        ));
-    };
-    Store::open(&root).map_err(usage_error)
+/// The environment of a session as the JSON reports give it: interpreter, prefix, and glia's folder for it.
+pub fn environment_json(session: &PackageSession) -> serde_json::Value {
+    serde_json::json!({
+        "interpreter": session.environment.interpreter,
+        "prefix": session.environment.prefix,
+        "folder": session.folder.path,
+    })
 }
 
 /// Finds the environment of `python` (default: the active one) and reads its packages; the store is `cache_dir`
@@ -53,9 +50,10 @@ pub fn open_store(cache_dir: Option<&Path>) -> Result<Store, ExitCode> {
 pub fn open_session(
     python: Option<&Path>,
     cache_dir: Option<&Path>,
+    shared_store: Option<&Path>,
     executor: &Executor,
 ) -> Result<PackageSession, ExitCode> {
-    let (environment, store) = open_environment(python, cache_dir, executor)?;
+    let (environment, store) = open_environment(python, cache_dir, shared_store, executor)?;
     Ok(PackageSession::open(environment, store, executor))
 }
 
@@ -63,9 +61,10 @@ pub fn open_session(
 pub fn open_environment(
     python: Option<&Path>,
     cache_dir: Option<&Path>,
+    shared_store: Option<&Path>,
     executor: &Executor,
 ) -> Result<(PythonEnvironment, Store), ExitCode> {
-    let store = open_store(cache_dir)?;
+    let store = open_build_store(cache_dir, shared_store)?;
     let interpreter = PythonEnvironment::find_interpreter(python).map_err(usage_error)?;
     let environment =
         PythonEnvironment::of_interpreter(&interpreter, &store, executor).map_err(usage_error)?;

@@ -12,9 +12,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+use super::build_common::open_build_store;
 use super::exit;
 use super::lint::FailOn;
-use super::package_session::{open_store, usage_error};
+use super::package_session::usage_error;
 use super::report::{print_reported_files, DiagnosticFormat, ReportOptions, ReportedFile};
 use crate::atomic_write::replace_file;
 use crate::build::exec::Executor;
@@ -260,7 +261,7 @@ fn run_check(arguments: &CheckArguments) -> ExitCode {
     let opened = if arguments.no_import {
         None
     } else {
-        let store = match open_store(arguments.cache_dir.as_deref()) {
+        let store = match open_build_store(arguments.cache_dir.as_deref(), None) {
             Ok(store) => store,
             Err(status) => return status,
         };

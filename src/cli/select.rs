@@ -9,10 +9,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::build_common::open_build_store;
 use super::exit;
-use super::package_session::{
-    open_environment, open_session, open_store, usage_error, EnvironmentOptions,
-};
+use super::package_session::{open_environment, open_session, usage_error, EnvironmentOptions};
 use crate::build::exec::Executor;
 use crate::identity::name::ModName;
 use crate::packages::assets_build::EnvironmentFolder;
@@ -99,6 +98,7 @@ pub fn run_select(arguments: &SelectArguments) -> ExitCode {
         let session = match open_session(
             arguments.environment.python.as_deref(),
             arguments.environment.cache_dir.as_deref(),
+            None,
             &executor,
         ) {
             Ok(session) => session,
@@ -162,7 +162,7 @@ pub fn run_cache(arguments: &CacheArguments) -> ExitCode {
         Err(error) => return usage_error(format!("cannot start: {error}")),
     };
     if arguments.clear {
-        let store = match open_store(arguments.environment.cache_dir.as_deref()) {
+        let store = match open_build_store(arguments.environment.cache_dir.as_deref(), None) {
             Ok(store) => store,
             Err(status) => return status,
         };
@@ -181,6 +181,7 @@ pub fn run_cache(arguments: &CacheArguments) -> ExitCode {
     let (environment, store) = match open_environment(
         arguments.environment.python.as_deref(),
         arguments.environment.cache_dir.as_deref(),
+        None,
         &executor,
     ) {
         Ok(opened) => opened,

@@ -9,7 +9,7 @@
 //! Which builtins exist differs by dialect; the lists below were checked name by name on nocmodl 9.0.2 and modcc
 //! 0.12.2.
 
-use foldhash::{HashMap, HashMapExt};
+use hashbrown::HashTable;
 
 use serde::Serialize;
 
@@ -286,20 +286,34 @@ pub struct Symbol {
 /// An index into [`SymbolTable::symbols`].
 pub type SymbolId = usize;
 
+/// A name that some symbol has: the id of the first symbol with it. Two symbols have the same name exactly when
+/// their `NameId`s are equal, so rules index vectors of the table's length by it instead of hashing names.
+pub type NameId = usize;
+
 /// One name used in code.
 #[derive(Clone, Debug, Serialize)]
 pub struct NameUse {
     pub name: Name,
-    /// The name as written, without a prime.
-    pub text: NameText,
+    /// The name as written, without a prime: [`NameUse::text`].
+    pub unprimed: Span,
     /// Called as a function or procedure, rather than read or written as a variable.
     pub is_call: bool,
     /// The target of an assignment (`x = …`).
     pub is_assignment: bool,
     /// The index of the file item (the block) it is used in.
     pub item: usize,
+    /// Its name among the table's symbols, if any symbol has that name.
+    pub name_id: Option<NameId>,
     /// What it refers to: the innermost visible declaration, for a variable preferring one with storage.
     pub resolved: Option<SymbolId>,
+}
+
+impl NameUse {
+    /// The name as written in `source` (the table's file), without a prime.
+    pub fn text<'a>(&self, source: &'a [u8]) -> &'a str {
+        // A name is ASCII (see the lexer).
+        std::str::from_utf8(self.unprimed.slice(source)).unwrap_or_default()
+    }
 }
 
 /// Every declaration and every use of one file.
@@ -310,6 +324,8 @@ pub struct SymbolTable {
     /// False when an INCLUDEd file could not be read: an unresolved name may be declared there. (The builder sets
     /// it to true; whoever reads the includes lowers it.)
     pub complete: bool,
+    #[serde(skip)]
+    names: NameIndex,
 }
 
 impl SymbolTable {
@@ -526,10 +542,13 @@ impl SymbolTable {
             }));
         }
 
-        let mut uses = uses_in(file, &text);
-        let index = ResolutionIndex::new(&table.symbols);
+        let mut uses = uses_in(file, source);
+        table.names = NameIndex::new(&table.symbols);
         for name_use in &mut uses {
-            name_use.resolved = index.resolve(&table.symbols, name_use);
+            name_use.name_id = table
+                .names
+                .name_id(&table.symbols, name_use.unprimed.slice(source));
+            name_use.resolved = table.names.resolve(&table.symbols, name_use);
         }
         table.uses = uses;
         table
@@ -546,10 +565,76 @@ impl SymbolTable {
     pub fn symbol_of(&self, name_use: &NameUse) -> Option<&Symbol> {
         name_use.resolved.map(|id| &self.symbols[id])
     }
+
+    /// The file's own declarations in `block` blocks (not those of INCLUDEd files), in source order.
+    pub fn declarations_in(
+        &self,
+        block: DeclarationBlock,
+    ) -> impl Iterator<Item = (SymbolId, &Symbol)> + '_ {
+        self.symbols.iter().enumerate().filter(move |(_, symbol)| {
+            symbol.kind == SymbolKind::Declared(block) && symbol.span.is_some()
+        })
+    }
+
+    /// The places in `source` (the table's file) where a declaration or a use writes a symbol's name exactly (a
+    /// trailing prime aside), with the name, in source order and once each: what a scan of the name tokens would
+    /// find for them, without hashing each token's text.
+    pub fn spans_of_names(&self, source: &[u8]) -> Vec<(Span, NameId)> {
+        let writes_name = |span: Span, name: &[u8]| {
+            let text = span.slice(source);
+            text.strip_suffix(b"'").unwrap_or(text) == name
+        };
+        let mut spans: Vec<(Span, NameId)> = self
+            .symbols
+            .iter()
+            .enumerate()
+            .filter_map(|(id, symbol)| {
+                let span = symbol.span?;
+                writes_name(span, symbol.name.as_bytes()).then(|| (span, self.name_of(id)))
+            })
+            .chain(self.uses.iter().filter_map(|name_use| {
+                let name = name_use.name_id?;
+                writes_name(name_use.name.span, name_use.unprimed.slice(source))
+                    .then_some((name_use.name.span, name))
+            }))
+            .collect();
+        // A stable sort: the symbols are in runs of source order (each block, each kind of NEURON statement), which
+        // it merges rather than sorts.
+        spans.sort_by_key(|(span, _)| span.start);
+        spans.dedup_by_key(|(span, _)| span.start);
+        spans
+    }
+
+    /// The name `bytes` (written without a prime), if a symbol has it: one hash lookup.
+    pub fn name_id(&self, bytes: &[u8]) -> Option<NameId> {
+        self.names.name_id(&self.symbols, bytes)
+    }
+
+    /// The name of the symbol `id`.
+    pub fn name_of(&self, id: SymbolId) -> NameId {
+        self.names.name_of_symbol[id] as NameId
+    }
+
+    /// The symbols with the name `name`, in the order of the table (the file's declarations in source order first).
+    pub fn symbols_named(&self, name: NameId) -> impl Iterator<Item = (SymbolId, &Symbol)> + '_ {
+        self.names
+            .symbols_named(name)
+            .map(|id| (id, &self.symbols[id]))
+    }
+}
+
+/// `span` without the primes (and spaces) that end it: `m'` and `m '` name `m`.
+fn unprimed(span: Span, source: &[u8]) -> Span {
+    let text = span.slice(source);
+    let kept = text
+        .iter()
+        .rposition(|&byte| byte != b'\'' && !byte.is_ascii_whitespace())
+        .map_or(0, |last| last + 1);
+    Span::new(span.start as usize, span.start as usize + kept)
 }
 
 /// Every variable and call written in the file's blocks, in source order within each block.
-fn uses_in(file: &File, text: &dyn Fn(&Name) -> NameText) -> Vec<NameUse> {
+fn uses_in(file: &File, source: &[u8]) -> Vec<NameUse> {
     let mut uses = Vec::new();
     for (index, item) in file.items.iter().enumerate() {
         let ItemKind::Callable(callable) = &item.kind else {
@@ -569,10 +654,11 @@ fn uses_in(file: &File, text: &dyn Fn(&Name) -> NameText) -> Vec<NameUse> {
                     };
                     uses.push(NameUse {
                         name: *name,
-                        text: text(name),
+                        unprimed: unprimed(name.span, source),
                         is_call,
                         is_assignment: assignment_target == Some(inner.span),
                         item: index,
+                        name_id: None,
                         resolved: None,
                     });
                 })
@@ -582,32 +668,65 @@ fn uses_in(file: &File, text: &dyn Fn(&Name) -> NameText) -> Vec<NameUse> {
     uses
 }
 
-/// The symbols by name, for resolution (borrowing the names, no copies): for each distinct name its first symbol,
-/// and for each symbol the next one of the same name, so that a name's symbols are followed in the order of the
-/// table with two allocations in all.
-struct ResolutionIndex<'a> {
-    first_by_name: HashMap<&'a [u8], SymbolId>,
-    next_of_same_name: Vec<Option<SymbolId>>,
+/// The symbols grouped by name, built once per table so that a name costs one hash lookup wherever it is asked
+/// about: a hash table of each distinct name's first symbol (its [`NameId`]), and for each symbol the next one of
+/// the same name, in the order of the table. Rules use the ids as indices into plain vectors, so none of them hashes
+/// every declaration again.
+#[derive(Clone, Default)]
+struct NameIndex {
+    /// The first symbol of each distinct name, hashed by that symbol's name.
+    first_of_each_name: HashTable<u32>,
+    /// For each symbol, the first symbol of its name.
+    name_of_symbol: Vec<u32>,
+    /// For each symbol, the next symbol of the same name, or [`NameIndex::NONE`].
+    next_of_same_name: Vec<u32>,
 }
 
-impl<'a> ResolutionIndex<'a> {
-    fn new(symbols: &'a [Symbol]) -> ResolutionIndex<'a> {
-        let mut first_by_name: HashMap<&[u8], SymbolId> = HashMap::with_capacity(symbols.len());
-        let mut next_of_same_name = vec![None; symbols.len()];
-        // From the last symbol to the first, each becomes the first of its name and points at the previous first.
-        for (id, symbol) in symbols.iter().enumerate().rev() {
-            next_of_same_name[id] = first_by_name.insert(symbol.name.as_bytes(), id);
+impl NameIndex {
+    const NONE: u32 = u32::MAX;
+
+    fn new(symbols: &[Symbol]) -> NameIndex {
+        let mut index = NameIndex {
+            first_of_each_name: HashTable::with_capacity(symbols.len()),
+            name_of_symbol: vec![NameIndex::NONE; symbols.len()],
+            next_of_same_name: vec![NameIndex::NONE; symbols.len()],
+        };
+        // The last symbol of each name so far, to append in table order without walking the chain.
+        let mut last_of_name: Vec<u32> = vec![NameIndex::NONE; symbols.len()];
+        for (id, symbol) in symbols.iter().enumerate() {
+            let bytes = symbol.name.as_bytes();
+            let first = *index
+                .first_of_each_name
+                .entry(
+                    hash_name(bytes),
+                    |&first| symbols[first as usize].name.as_bytes() == bytes,
+                    |&first| hash_name(symbols[first as usize].name.as_bytes()),
+                )
+                .or_insert(id as u32)
+                .get();
+            index.name_of_symbol[id] = first;
+            let last = last_of_name[first as usize];
+            if last != NameIndex::NONE {
+                index.next_of_same_name[last as usize] = id as u32;
+            }
+            last_of_name[first as usize] = id as u32;
         }
-        ResolutionIndex {
-            first_by_name,
-            next_of_same_name,
-        }
+        index
     }
 
-    /// The symbols named `name`, in the order of the table.
-    fn named(&self, name: &[u8]) -> impl Iterator<Item = SymbolId> + '_ {
-        std::iter::successors(self.first_by_name.get(name).copied(), |&id| {
-            self.next_of_same_name[id]
+    fn name_id(&self, symbols: &[Symbol], bytes: &[u8]) -> Option<NameId> {
+        self.first_of_each_name
+            .find(hash_name(bytes), |&first| {
+                symbols[first as usize].name.as_bytes() == bytes
+            })
+            .map(|&first| first as NameId)
+    }
+
+    /// The symbols of the name `name`, in the order of the table.
+    fn symbols_named(&self, name: NameId) -> impl Iterator<Item = SymbolId> + '_ {
+        std::iter::successors(Some(name), |&id| {
+            let next = self.next_of_same_name[id];
+            (next != NameIndex::NONE).then_some(next as SymbolId)
         })
     }
 
@@ -629,7 +748,8 @@ impl<'a> ResolutionIndex<'a> {
                 !is_function(kind) || kind == SymbolKind::FunctionTable
             }
         };
-        let candidates = || self.named(name_use.text.as_bytes()).filter(fits);
+        let name = name_use.name_id?;
+        let candidates = || self.symbols_named(name).filter(fits);
         let in_block = || candidates().find(|id| symbols[*id].scope == Scope::Block(name_use.item));
         let in_file = || {
             let mut file = candidates().filter(|id| symbols[*id].scope == Scope::File);
@@ -643,6 +763,20 @@ impl<'a> ResolutionIndex<'a> {
         let in_compiler = || candidates().find(|id| symbols[*id].scope == Scope::Compiler);
         in_block().or_else(in_file).or_else(in_compiler)
     }
+}
+
+impl std::fmt::Debug for NameIndex {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("NameIndex")
+            .field("names", &self.first_of_each_name.len())
+            .finish()
+    }
+}
+
+fn hash_name(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x676c_6961).hash_one(bytes)
 }
 
 #[cfg(test)]
@@ -660,7 +794,7 @@ mod tests {
             .iter()
             .map(|name_use| {
                 (
-                    name_use.text.to_string(),
+                    name_use.text(source.as_bytes()).to_string(),
                     table.symbol_of(name_use).map(|symbol| symbol.kind),
                 )
             })

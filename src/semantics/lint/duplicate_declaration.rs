@@ -1,12 +1,10 @@
 //! N103: a name declared twice in PARAMETER, ASSIGNED, STATE or CONSTANT.
 
-use std::collections::hash_map::Entry;
-
-use foldhash::{HashMap, HashMapExt};
-
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::syntax::ast::{Declaration, DeclarationBlock};
+use crate::semantics::symbols::SymbolKind;
+use crate::span::Span;
+use crate::syntax::ast::DeclarationBlock;
 use crate::syntax::Dialect;
 
 pub static RULE: Rule = Rule {
@@ -34,37 +32,29 @@ Keep one declaration: a PARAMETER when users set it, an ASSIGNED when the mechan
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let blocks = [
-        DeclarationBlock::Parameter,
-        DeclarationBlock::Assigned,
-        DeclarationBlock::State,
-        DeclarationBlock::Constant,
-    ];
-    let mut declarations: Vec<_> = blocks
-        .iter()
-        .flat_map(|&block| context.declarations_in(block))
-        .collect();
-    declarations.sort_by_key(|declaration| declaration.span.start);
-    // The first declaration of each name, found in one pass (a scan of the earlier ones per declaration is
-    // quadratic in the size of the file).
-    let mut first_of: HashMap<&[u8], &Declaration> = HashMap::with_capacity(declarations.len());
+    let symbols = context.symbols;
+    // The first declaration of each name, by the name's id: one pass, no hashing.
+    let mut first_of_name: Vec<Option<Span>> = vec![None; symbols.symbols.len()];
     let mut findings = Vec::new();
-    for declaration in declarations {
-        let name = declaration.name.span.slice(context.source);
-        match first_of.entry(name) {
-            Entry::Vacant(vacant) => {
-                vacant.insert(declaration);
-            }
-            Entry::Occupied(first) => findings.push(
+    for (id, symbol) in symbols.symbols.iter().enumerate() {
+        let (SymbolKind::Declared(
+            DeclarationBlock::Parameter
+            | DeclarationBlock::Assigned
+            | DeclarationBlock::State
+            | DeclarationBlock::Constant,
+        ), Some(span)) = (symbol.kind, symbol.span)
+        else {
+            continue;
+        };
+        match &mut first_of_name[symbols.name_of(id)] {
+            slot @ None => *slot = Some(span),
+            Some(first) => findings.push(
                 rule.finding(
-                    format!(
-                        "`{}` is declared twice",
-                        context.text(declaration.name.span)
-                    ),
-                    declaration.name.span,
+                    format!("`{}` is declared twice", context.text(span)),
+                    span,
                     "the second declaration".to_string(),
                 )
-                .with_secondary(first.get().name.span, "the first declaration"),
+                .with_secondary(*first, "the first declaration"),
             ),
         }
     }

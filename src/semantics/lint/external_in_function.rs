@@ -54,7 +54,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             })
         })
         .map(|name_use| {
-            let used = &name_use.text;
+            let used = name_use.text(context.source);
             rule.finding(
                 format!("`{used}` belongs to the membrane and is unavailable in a FUNCTION or PROCEDURE for modcc"),
                 name_use.name.span,

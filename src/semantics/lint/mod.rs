@@ -170,7 +170,7 @@ impl LintContext<'_> {
             .uses
             .iter()
             .filter(|name_use| name_use.is_assignment && !self.is_block_local(name_use))
-            .map(|name_use| (name_use.name, name_use.text.as_str()))
+            .map(|name_use| (name_use.name, name_use.text(self.source)))
             .collect()
     }
 

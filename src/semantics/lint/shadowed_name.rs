@@ -1,9 +1,8 @@
 //! W006: a LOCAL or an argument with the name of a mechanism variable, which it hides.
 
-use foldhash::{HashMap, HashMapExt};
-
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::semantics::symbols::SymbolKind;
 use crate::span::Span;
 use crate::syntax::ast::{DeclarationBlock, ItemKind, StatementKind};
 use crate::syntax::visit::for_each_statement_in_block;
@@ -11,6 +10,14 @@ use crate::syntax::Dialect;
 
 /// Names a mechanism declares to reach the simulator's values; an argument of that name is the usual idiom.
 const SIMULATOR_VARIABLES: &[&str] = &["v", "celsius", "diam", "area", "dt", "t"];
+
+/// The blocks whose variables a LOCAL or an argument can hide, in the order a name's declaration is chosen.
+const VARIABLE_BLOCKS: [(DeclarationBlock, &str); 4] = [
+    (DeclarationBlock::Parameter, "PARAMETER"),
+    (DeclarationBlock::Assigned, "ASSIGNED"),
+    (DeclarationBlock::State, "STATE"),
+    (DeclarationBlock::Constant, "CONSTANT"),
+];
 
 pub static RULE: Rule = Rule {
     code: "W006",
@@ -43,29 +50,39 @@ Rename the LOCAL or the argument.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    let mut variables: HashMap<&[u8], (&'static str, Span)> = HashMap::new();
-    for (block, kind) in [
-        (DeclarationBlock::Parameter, "PARAMETER"),
-        (DeclarationBlock::Assigned, "ASSIGNED"),
-        (DeclarationBlock::State, "STATE"),
-        (DeclarationBlock::Constant, "CONSTANT"),
-    ] {
-        for declaration in context.declarations_in(block) {
-            // `FUNCTION rates(v (mV))` passing the membrane potential (needed for TABLE) is the common idiom.
-            if SIMULATOR_VARIABLES.contains(&context.text(declaration.name.span).as_ref()) {
-                continue;
-            }
-            variables
-                .entry(declaration.name.span.slice(context.source))
-                .or_insert((kind, declaration.name.span));
+    let symbols = context.symbols;
+    // The variable each name would hide, by the name's id, in one pass: its first PARAMETER declaration, else its
+    // first ASSIGNED, STATE or CONSTANT one (the rank is the block's place in that order).
+    let mut hidden: Vec<Option<(usize, Span)>> = vec![None; symbols.symbols.len()];
+    for (id, symbol) in symbols.symbols.iter().enumerate() {
+        let SymbolKind::Declared(block) = symbol.kind else {
+            continue;
+        };
+        let (Some(rank), Some(span)) = (
+            VARIABLE_BLOCKS.iter().position(|(kind, _)| *kind == block),
+            symbol.span,
+        ) else {
+            continue;
+        };
+        let slot = &mut hidden[symbols.name_of(id)];
+        if slot.is_none_or(|(earlier_rank, _)| rank < earlier_rank) {
+            *slot = Some((rank, span));
         }
     }
-    if variables.is_empty() {
-        return Vec::new();
-    }
+    let hidden_variable = |bytes: &[u8]| -> Option<(&'static str, Span)> {
+        // `FUNCTION rates(v (mV))` passing the membrane potential (needed for TABLE) is the common idiom.
+        if SIMULATOR_VARIABLES
+            .iter()
+            .any(|variable| variable.as_bytes() == bytes)
+        {
+            return None;
+        }
+        let (rank, span) = hidden[symbols.name_id(bytes)?]?;
+        Some((VARIABLE_BLOCKS[rank].1, span))
+    };
     let mut findings = Vec::new();
     let mut report = |span: Span, what: &str| {
-        if let Some((kind, declared)) = variables.get(span.slice(context.source)) {
+        if let Some((kind, declared)) = hidden_variable(span.slice(context.source)) {
             let name = context.text(span);
             findings.push(
                 rule.finding(
@@ -73,7 +90,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                     span,
                     format!("inside this block `{name}` is the {what}"),
                 )
-                .with_secondary(*declared, format!("the {kind} variable")),
+                .with_secondary(declared, format!("the {kind} variable")),
             );
         }
     };

@@ -53,12 +53,12 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         // Found, with storage; or a USEION variable, whose missing declaration is N109's.
         if symbol.is_some_and(|symbol| {
             symbol.kind.declares_storage() || symbol.kind == SymbolKind::IonVariable
-        }) || context.mentioned_in_verbatim(name_use.text.as_bytes())
-            || !reported.insert(name_use.text.clone())
+        }) || context.mentioned_in_verbatim(name_use.unprimed.slice(context.source))
+            || !reported.insert(name_use.unprimed.slice(context.source))
         {
             continue;
         }
-        let used = &name_use.text;
+        let used = name_use.text(context.source);
         let (message, help) = if name_use.is_call {
             (
                 format!(

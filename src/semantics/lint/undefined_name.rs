@@ -43,7 +43,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         .symbols
         .unresolved_uses()
         .map(|undefined| {
-            let used = &undefined.text;
+            let used = undefined.text(context.source);
             if undefined.is_call {
                 rule.finding(
                     format!("no FUNCTION or PROCEDURE is named `{used}`"),

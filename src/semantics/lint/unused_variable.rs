@@ -1,7 +1,5 @@
 //! W005: a PARAMETER or ASSIGNED variable that nothing uses.
 
-use foldhash::{HashMap, HashMapExt};
-
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::syntax::ast::DeclarationBlock;
@@ -41,14 +39,27 @@ Remove the declaration, or use the variable where it was meant (and export it wi
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    // How often each name occurs as a name token (VERBATIM code, where C can use any variable, is in the context's
-    // word set).
-    let mut occurrences: HashMap<&[u8], usize> = HashMap::new();
+    let symbols = context.symbols;
+    // How often each declared name occurs as a name token, by the name's id (VERBATIM code, where C can use any
+    // variable, is in the context's word set). Names no symbol has are not counted.
+    let mut occurrences: Vec<u32> = vec![0; symbols.symbols.len()];
+    // Most name tokens are declarations and uses, whose names the table knows: only the others are looked up.
+    let known = symbols.spans_of_names(context.source);
+    let mut known = known.iter().peekable();
     for token in &context.parse.tokens {
-        if matches!(token.kind, TokenKind::Name | TokenKind::PrimedName) {
-            let text = token.span.slice(context.source);
-            let name = text.strip_suffix(b"'").unwrap_or(text);
-            *occurrences.entry(name).or_default() += 1;
+        if !matches!(token.kind, TokenKind::Name | TokenKind::PrimedName) {
+            continue;
+        }
+        while known.next_if(|(span, _)| span.start < token.span.start).is_some() {}
+        let name = match known.next_if(|(span, _)| *span == token.span) {
+            Some(&(_, name)) => Some(name),
+            None => {
+                let text = token.span.slice(context.source);
+                symbols.name_id(text.strip_suffix(b"'").unwrap_or(text))
+            }
+        };
+        if let Some(name) = name {
+            occurrences[name] = occurrences[name].saturating_add(1);
         }
     }
     let mut findings = Vec::new();
@@ -56,18 +67,18 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         (DeclarationBlock::Parameter, "PARAMETER"),
         (DeclarationBlock::Assigned, "ASSIGNED"),
     ] {
-        for declaration in context.declarations_in(block) {
-            let name = declaration.name.span.slice(context.source);
-            let used = occurrences.get(name).copied().unwrap_or(0) > 1
+        for (id, symbol) in symbols.declarations_in(block) {
+            let name = symbol.name.as_bytes();
+            let used = occurrences[symbols.name_of(id)] > 1
                 || SIMULATOR_VARIABLES
                     .iter()
                     .any(|variable| variable.as_bytes() == name)
                 || context.mentioned_in_verbatim(name);
             if !used {
-                let text = context.text(declaration.name.span);
+                let span = symbol.span.unwrap_or_default();
                 findings.push(rule.finding(
-                    [kind, " `", &text, "` is declared but never used"].concat(),
-                    declaration.name.span,
+                    [kind, " `", &context.text(span), "` is declared but never used"].concat(),
+                    span,
                     "not in any statement, the NEURON block or VERBATIM code".to_string(),
                 ));
             }

@@ -1,9 +1,9 @@
 //! N102: a name used both as a variable and as a FUNCTION or PROCEDURE.
 
-use foldhash::{HashMap, HashMapExt};
-
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::semantics::symbols::{Scope, SymbolKind};
+use crate::span::Span;
 use crate::syntax::ast::{CallableKind, DeclarationBlock, ItemKind};
 use crate::syntax::Dialect;
 
@@ -32,32 +32,28 @@ Rename the function (e.g. `r_of`) or the variable.
 };
 
 fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
-    // The first place each variable name is declared or listed.
-    let mut variables: HashMap<&[u8], crate::span::Span> = HashMap::new();
-    for name in context.facts.ranges.iter().chain(&context.facts.globals) {
-        variables
-            .entry(name.span.slice(context.source))
-            .or_insert(name.span);
-    }
-    for item in &context.parse.file.items {
-        if let ItemKind::Declarations {
-            block,
-            declarations,
-        } = &item.kind
-        {
-            if matches!(
-                block,
+    let symbols = context.symbols;
+    // The first place each variable name is listed or declared, by the name's id, in one pass: a RANGE before a
+    // GLOBAL before a PARAMETER, ASSIGNED, STATE or CONSTANT declaration (the rank), the earliest of each.
+    let mut variables: Vec<Option<(u8, Span)>> = vec![None; symbols.symbols.len()];
+    for (id, symbol) in symbols.symbols.iter().enumerate() {
+        let rank = match symbol.kind {
+            SymbolKind::Range => 0,
+            SymbolKind::Global => 1,
+            SymbolKind::Declared(
                 DeclarationBlock::Parameter
-                    | DeclarationBlock::Assigned
-                    | DeclarationBlock::State
-                    | DeclarationBlock::Constant
-            ) {
-                for declaration in declarations {
-                    variables
-                        .entry(declaration.name.span.slice(context.source))
-                        .or_insert(declaration.name.span);
-                }
-            }
+                | DeclarationBlock::Assigned
+                | DeclarationBlock::State
+                | DeclarationBlock::Constant,
+            ) => 2,
+            _ => continue,
+        };
+        let (Some(span), Scope::File) = (symbol.span, symbol.scope) else {
+            continue;
+        };
+        let slot = &mut variables[symbols.name_of(id)];
+        if slot.is_none_or(|(earlier_rank, _)| rank < earlier_rank) {
+            *slot = Some((rank, span));
         }
     }
     let mut findings = Vec::new();
@@ -74,8 +70,10 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         let Some(name) = callable.name else {
             continue;
         };
-        let bytes = name.span.slice(context.source);
-        if let Some(variable) = variables.get(bytes) {
+        let variable = symbols
+            .name_id(name.span.slice(context.source))
+            .and_then(|name| variables[name]);
+        if let Some((_, variable)) = variable {
             let text = context.text(name.span);
             findings.push(
                 rule.finding(
@@ -83,7 +81,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                     name.span,
                     "nocmodl refuses a function with a variable's name".to_string(),
                 )
-                .with_secondary(*variable, "the variable")
+                .with_secondary(variable, "the variable")
                 .with_help(format!("rename the function, e.g. `{text}_of`")),
             );
         }

@@ -86,7 +86,7 @@ pub fn diagnostics_from_compiler(
         if let Some(finding) = prediction {
             diagnostic.primary.span = finding.primary.span;
             diagnostic.primary.message =
-                format!("lint {}: {}", finding.code.as_str(), finding.message);
+                format!("lint {}: {}", finding.code.as_str(), finding.message).into();
             diagnostic.help = finding.help.clone();
         }
         if mod_line.is_none() {
@@ -138,7 +138,7 @@ pub fn diagnostic_at(source: &[u8], message: &ToolMessage, code: Code, tool: &st
         message: format!("{tool}: {}", message.message),
         primary: Label {
             span,
-            message: String::new(),
+            message: std::borrow::Cow::Borrowed(""),
         },
         secondary: Vec::new(),
         notes: Vec::new(),

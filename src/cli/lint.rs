@@ -153,7 +153,7 @@ fn apply_fixes(
         })?;
         let edits: Vec<TextEdit> = lint_file(&file.path, &source)
             .into_iter()
-            .filter_map(|diagnostic| diagnostic.fix)
+            .filter_map(|diagnostic| diagnostic.fix.map(|fix| *fix))
             .flat_map(|fix| fix.edits)
             .collect();
         if edits.is_empty() {

@@ -63,7 +63,7 @@ pub fn to_json(report: &FileReport<'_>) -> Vec<JsonDiagnostic> {
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
-                label: diagnostic.primary.message.clone(),
+                label: diagnostic.primary.message.to_string(),
                 notes: diagnostic.notes.clone(),
                 help: diagnostic.help.clone(),
                 rule: match diagnostic.code {

@@ -9,6 +9,7 @@ pub mod human;
 pub mod json;
 pub mod line_index;
 
+use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::span::{Span, TextEdit};
@@ -88,7 +89,8 @@ impl Code {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    /// Most labels are fixed text: those cost no allocation (a file can have a million findings).
+    pub message: Cow<'static, str>,
 }
 
 /// One finding about one file.
@@ -102,7 +104,8 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     pub help: Option<String>,
     /// Edits that resolve the finding without changing what the file means (`glia lint --fix` applies them).
-    pub fix: Option<Fix>,
+    /// Boxed: few findings have one, and a file can have a million findings.
+    pub fix: Option<Box<Fix>>,
 }
 
 /// A safe, mechanical resolution of a finding.
@@ -117,7 +120,7 @@ impl Diagnostic {
         code: Code,
         message: impl Into<String>,
         span: Span,
-        label: impl Into<String>,
+        label: impl Into<Cow<'static, str>>,
     ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -139,7 +142,7 @@ impl Diagnostic {
         code: Code,
         message: impl Into<String>,
         span: Span,
-        label: impl Into<String>,
+        label: impl Into<Cow<'static, str>>,
     ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
@@ -148,14 +151,18 @@ impl Diagnostic {
     }
 
     pub fn with_fix(mut self, description: impl Into<String>, edits: Vec<TextEdit>) -> Diagnostic {
-        self.fix = Some(Fix {
+        self.fix = Some(Box::new(Fix {
             description: description.into(),
             edits,
-        });
+        }));
         self
     }
 
-    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn with_secondary(
+        mut self,
+        span: Span,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Diagnostic {
         self.secondary.push(Label {
             span,
             message: message.into(),
@@ -183,6 +190,16 @@ impl Diagnostic {
 pub fn sort_by_position(diagnostics: &mut [Diagnostic]) {
     if !diagnostics.is_sorted_by_key(|diagnostic| diagnostic.primary.span.start) {
         diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    }
+}
+
+/// Appends `more` to `diagnostics`, moving the vector instead of copying it when `diagnostics` is empty (as it
+/// usually is: a file with a million findings then never has them copied).
+pub fn append(diagnostics: &mut Vec<Diagnostic>, mut more: Vec<Diagnostic>) {
+    if diagnostics.is_empty() {
+        *diagnostics = more;
+    } else {
+        diagnostics.append(&mut more);
     }
 }
 

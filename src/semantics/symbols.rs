@@ -188,7 +188,7 @@ pub enum Scope {
     /// Everywhere in the file.
     File,
     /// Inside the block that is the file's item with this index.
-    Block(usize),
+    Block(u32),
     /// Provided by the compiler of the table's dialect.
     Compiler,
 }
@@ -301,7 +301,7 @@ pub struct NameUse {
     /// The target of an assignment (`x = …`).
     pub is_assignment: bool,
     /// The index of the file item (the block) it is used in.
-    pub item: usize,
+    pub item: u32,
     /// Its name among the table's symbols, if any symbol has that name.
     pub name_id: Option<NameId>,
     /// What it refers to: the innermost visible declaration, for a variable preferring one with storage.
@@ -358,7 +358,7 @@ impl SymbolTable {
         };
 
         // The file's declarations, in the order resolution prefers them.
-        for (index, item) in file.items.iter().enumerate() {
+        for (index, item) in (0u32..).zip(&file.items) {
             match &item.kind {
                 ItemKind::Declarations {
                     block,
@@ -636,7 +636,7 @@ fn unprimed(span: Span, source: &[u8]) -> Span {
 /// Every variable and call written in the file's blocks, in source order within each block.
 fn uses_in(file: &File, source: &[u8]) -> Vec<NameUse> {
     let mut uses = Vec::new();
-    for (index, item) in file.items.iter().enumerate() {
+    for (index, item) in (0u32..).zip(&file.items) {
         let ItemKind::Callable(callable) = &item.kind else {
             continue;
         };

@@ -198,7 +198,8 @@ pub enum NeuronStatementKind {
         kind: MechanismKind,
         name: Name,
     },
-    UseIon(UseIon),
+    /// Boxed: the largest statement of the NEURON block would otherwise set the size of every RANGE and GLOBAL.
+    UseIon(Box<UseIon>),
     NameList {
         list: NameListKind,
         names: Vec<Name>,

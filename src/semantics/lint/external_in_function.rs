@@ -43,7 +43,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         .uses
         .iter()
         .filter(|name_use| {
-            matches!(&items[name_use.item].kind, ItemKind::Callable(callable)
+            matches!(&items[name_use.item as usize].kind, ItemKind::Callable(callable)
                 if matches!(callable.kind, CallableKind::Function | CallableKind::Procedure))
         })
         .filter(|name_use| {

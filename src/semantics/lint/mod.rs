@@ -321,7 +321,12 @@ pub struct Rule {
 
 impl Rule {
     /// A finding of this rule at `span`.
-    pub fn finding(&self, message: String, span: Span, label: String) -> Diagnostic {
+    pub fn finding(
+        &self,
+        message: String,
+        span: Span,
+        label: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Diagnostic {
         let mut diagnostic = Diagnostic::error(Code::Rule(self.code), message, span, label);
         diagnostic.severity = self.severity;
         diagnostic
@@ -400,7 +405,7 @@ pub fn in_dialects(
                 diagnostic.message = format!("[{}] {}", dialect.name(), diagnostic.message);
             }
         }
-        diagnostics.extend(found);
+        crate::diagnostics::append(&mut diagnostics, found);
     }
     crate::diagnostics::sort_by_position(&mut diagnostics);
     diagnostics
@@ -427,9 +432,10 @@ pub fn lint_with_includes(
         .map(|diagnostic| diagnostic.primary.span.start)
         .min();
     match first_error {
-        None => diagnostics.extend(run_rules(source, &parse, dialect, include_lookup, &|_| {
-            true
-        })),
+        None => crate::diagnostics::append(
+            &mut diagnostics,
+            run_rules(source, &parse, dialect, include_lookup, &|_| true),
+        ),
         // nocmodl makes some checks while it parses, so it reports them before a syntax error further down: those
         // rules run on the part of the file before the first error.
         Some(first_error) => diagnostics.extend(
@@ -524,11 +530,14 @@ fn run_rules(
         included: included.as_deref(),
         verbatim_words: verbatim_words(source, &parse.tokens),
     };
-    RULES
+    let mut findings = Vec::new();
+    for rule in RULES
         .iter()
         .filter(|rule| rule.dialects.contains(&dialect) && selected(rule))
-        .flat_map(|rule| (rule.check)(&context, rule))
-        .collect()
+    {
+        crate::diagnostics::append(&mut findings, (rule.check)(&context, rule));
+    }
+    findings
 }
 
 /// Whether linting `source` in `dialect` gives a finding with `code` (for the rules' unit tests).

@@ -79,7 +79,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                 findings.push(rule.finding(
                     [kind, " `", &context.text(span), "` is declared but never used"].concat(),
                     span,
-                    "not in any statement, the NEURON block or VERBATIM code".to_string(),
+                    "not in any statement, the NEURON block or VERBATIM code",
                 ));
             }
         }

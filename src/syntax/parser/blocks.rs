@@ -263,14 +263,14 @@ fn neuron_statement<'t>() -> impl Parser<'t, ParserInput<'t>, NeuronStatement, E
                     write.extend(names);
                 }
             }
-            NeuronStatementKind::UseIon(UseIon {
+            NeuronStatementKind::UseIon(Box::new(UseIon {
                 ion,
                 read,
                 write,
                 misordered,
                 valence,
                 represents,
-            })
+            }))
         });
 
     let list = token_among(&[

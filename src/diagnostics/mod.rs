@@ -9,8 +9,8 @@ pub mod human;
 pub mod json;
 pub mod line_index;
 
-use std::borrow::Cow;
 use serde::Serialize;
+use std::borrow::Cow;
 
 use crate::span::{Span, TextEdit};
 

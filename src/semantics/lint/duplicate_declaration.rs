@@ -37,12 +37,15 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
     let mut first_of_name: Vec<Option<Span>> = vec![None; symbols.symbols.len()];
     let mut findings = Vec::new();
     for (id, symbol) in symbols.symbols.iter().enumerate() {
-        let (SymbolKind::Declared(
-            DeclarationBlock::Parameter
-            | DeclarationBlock::Assigned
-            | DeclarationBlock::State
-            | DeclarationBlock::Constant,
-        ), Some(span)) = (symbol.kind, symbol.span)
+        let (
+            SymbolKind::Declared(
+                DeclarationBlock::Parameter
+                | DeclarationBlock::Assigned
+                | DeclarationBlock::State
+                | DeclarationBlock::Constant,
+            ),
+            Some(span),
+        ) = (symbol.kind, symbol.span)
         else {
             continue;
         };

@@ -50,7 +50,10 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
         if !matches!(token.kind, TokenKind::Name | TokenKind::PrimedName) {
             continue;
         }
-        while known.next_if(|(span, _)| span.start < token.span.start).is_some() {}
+        while known
+            .next_if(|(span, _)| span.start < token.span.start)
+            .is_some()
+        {}
         let name = match known.next_if(|(span, _)| *span == token.span) {
             Some(&(_, name)) => Some(name),
             None => {
@@ -76,11 +79,19 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                 || context.mentioned_in_verbatim(name);
             if !used {
                 let span = symbol.span.unwrap_or_default();
-                findings.push(rule.finding(
-                    [kind, " `", &context.text(span), "` is declared but never used"].concat(),
-                    span,
-                    "not in any statement, the NEURON block or VERBATIM code",
-                ));
+                findings.push(
+                    rule.finding(
+                        [
+                            kind,
+                            " `",
+                            &context.text(span),
+                            "` is declared but never used",
+                        ]
+                        .concat(),
+                        span,
+                        "not in any statement, the NEURON block or VERBATIM code",
+                    ),
+                );
             }
         }
     }

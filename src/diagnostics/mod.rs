@@ -186,20 +186,46 @@ impl Diagnostic {
 }
 
 /// Orders `diagnostics` by where they start, keeping the order of those that start at the same byte (a stable
-/// sort). Passes usually produce them in order already: then nothing is moved.
+/// sort). Passes usually produce them in order already: then nothing is moved. Otherwise the order is found on
+/// 8-byte keys and the diagnostics are moved into it in place, so a million findings need no second copy of
+/// themselves (a stable sort of the diagnostics would allocate half of them again).
 pub fn sort_by_position(diagnostics: &mut [Diagnostic]) {
-    if !diagnostics.is_sorted_by_key(|diagnostic| diagnostic.primary.span.start) {
-        diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    if diagnostics.is_sorted_by_key(|diagnostic| diagnostic.primary.span.start) {
+        return;
+    }
+    // The position that ends up at each place; the index breaks ties, which makes the unstable sort stable.
+    let mut order: Vec<(u32, u32)> = diagnostics
+        .iter()
+        .enumerate()
+        .map(|(index, diagnostic)| (diagnostic.primary.span.start, index as u32))
+        .collect();
+    order.sort_unstable();
+    let mut source_of: Vec<u32> = order.into_iter().map(|(_, index)| index).collect();
+    // Follow each cycle of the permutation, carrying its first element along: every place then gets its
+    // diagnostic with one swap, and is marked done by pointing at itself.
+    for start in 0..source_of.len() {
+        let mut current = start;
+        loop {
+            let next = source_of[current] as usize;
+            source_of[current] = current as u32;
+            if next == start || next == current {
+                break;
+            }
+            diagnostics.swap(current, next);
+            current = next;
+        }
     }
 }
 
-/// Appends `more` to `diagnostics`, moving the vector instead of copying it when `diagnostics` is empty (as it
-/// usually is: a file with a million findings then never has them copied).
+/// Appends `more` to `diagnostics` without copying the longer of the two (a file with a million findings then
+/// never has them copied).
 pub fn append(diagnostics: &mut Vec<Diagnostic>, mut more: Vec<Diagnostic>) {
-    if diagnostics.is_empty() {
-        *diagnostics = more;
-    } else {
+    if diagnostics.len() >= more.len() {
         diagnostics.append(&mut more);
+    } else {
+        // The longer vector stays where it is; the shorter one is moved in front of it.
+        more.splice(0..0, std::mem::take(diagnostics));
+        *diagnostics = more;
     }
 }
 
@@ -208,4 +234,44 @@ pub struct FileReport<'a> {
     pub path: &'a str,
     pub source: &'a [u8],
     pub diagnostics: &'a [Diagnostic],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(start: usize, tag: usize) -> Diagnostic {
+        Diagnostic::error(
+            Code::SyntaxError,
+            tag.to_string(),
+            Span::new(start, start + 1),
+            "",
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sorting_in_place_is_a_stable_sort(starts in proptest::collection::vec(0usize..20, 0..200)) {
+            let mut diagnostics: Vec<Diagnostic> =
+                starts.iter().enumerate().map(|(tag, &start)| at(start, tag)).collect();
+            let mut expected = diagnostics.clone();
+            expected.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+            sort_by_position(&mut diagnostics);
+            proptest::prop_assert_eq!(diagnostics, expected);
+        }
+
+        #[test]
+        fn appending_keeps_the_order(
+            first in proptest::collection::vec(0usize..20, 0..50),
+            second in proptest::collection::vec(0usize..20, 0..50),
+        ) {
+            let first: Vec<Diagnostic> = first.iter().enumerate().map(|(tag, &start)| at(start, tag)).collect();
+            let second: Vec<Diagnostic> =
+                second.iter().enumerate().map(|(tag, &start)| at(start, 100 + tag)).collect();
+            let expected: Vec<Diagnostic> = first.iter().chain(&second).cloned().collect();
+            let mut appended = first;
+            append(&mut appended, second);
+            proptest::prop_assert_eq!(appended, expected);
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::{LintContext, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::span::Span;
 use crate::syntax::ast::DeclarationBlock;
 use crate::syntax::token::TokenKind;
 use crate::syntax::Dialect;
@@ -65,7 +66,10 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             occurrences[name] = occurrences[name].saturating_add(1);
         }
     }
-    let mut findings = Vec::new();
+    // The unused declarations first, then their findings in a vector of the right size (a million findings
+    // would otherwise be copied as the vector grows), with room for the other rules' findings, which are put in
+    // front of these (see `diagnostics::append`) without moving them.
+    let mut unused: Vec<(&str, Span)> = Vec::new();
     for (block, kind) in [
         (DeclarationBlock::Parameter, "PARAMETER"),
         (DeclarationBlock::Assigned, "ASSIGNED"),
@@ -78,23 +82,24 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
                     .any(|variable| variable.as_bytes() == name)
                 || context.mentioned_in_verbatim(name);
             if !used {
-                let span = symbol.span.unwrap_or_default();
-                findings.push(
-                    rule.finding(
-                        [
-                            kind,
-                            " `",
-                            &context.text(span),
-                            "` is declared but never used",
-                        ]
-                        .concat(),
-                        span,
-                        "not in any statement, the NEURON block or VERBATIM code",
-                    ),
-                );
+                unused.push((kind, symbol.span.unwrap_or_default()));
             }
         }
     }
+    let mut findings = Vec::with_capacity(unused.len() + unused.len() / 64 + 16);
+    findings.extend(unused.into_iter().map(|(kind, span)| {
+        rule.finding(
+            [
+                kind,
+                " `",
+                &context.text(span),
+                "` is declared but never used",
+            ]
+            .concat(),
+            span,
+            "not in any statement, the NEURON block or VERBATIM code",
+        )
+    }));
     findings
 }
 

@@ -456,7 +456,8 @@ pub enum ExpressionKind {
     },
     Call {
         name: Name,
-        arguments: Vec<Expression>,
+        /// A boxed slice (not a `Vec`): every expression is the size of its largest kind.
+        arguments: Box<[Expression]>,
     },
     Unary {
         operator: UnaryOperator,

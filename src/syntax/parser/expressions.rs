@@ -250,7 +250,10 @@ fn name_or_call_at(
             let open = next.map(|token| token.span).unwrap_or_default();
             let (arguments, close) = call_arguments(input, open, depth)?;
             return Ok(Expression {
-                kind: ExpressionKind::Call { name, arguments },
+                kind: ExpressionKind::Call {
+                    name,
+                    arguments: arguments.into_boxed_slice(),
+                },
                 span: name.span.cover(close),
             });
         }

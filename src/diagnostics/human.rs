@@ -5,6 +5,7 @@
 //! have a million findings. Everything else (colour, secondary labels, labels across lines, tabs, non-ASCII text)
 //! goes through ariadne. A test renders both ways and compares.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use ariadne::{Config, IndexType, Label as AriadneLabel, Report, ReportKind, Source};
@@ -21,8 +22,9 @@ pub fn render(
     if report.diagnostics.is_empty() {
         return Ok(());
     }
-    // ariadne's view of the file, built only when a diagnostic needs it.
-    let mut ariadne_source: Option<(String, Source<String>)> = None;
+    // ariadne's view of the file, built only when a diagnostic needs it: the file itself when it is UTF-8 (as
+    // almost every mod file is), not a copy.
+    let mut ariadne_source: Option<Source<Cow<'_, str>>> = None;
     let plain_lines = (!colour).then(|| PlainLines::new(report.source)).flatten();
     let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
     for diagnostic in report.diagnostics {
@@ -30,12 +32,13 @@ pub fn render(
             render_plain(report.path, report.source, lines, diagnostic, &mut buffer)
         });
         if !written_plainly {
-            let (text, source) = ariadne_source.get_or_insert_with(|| {
-                let text = display_text(report.source);
-                let source = Source::from(text.clone());
-                (text, source)
+            let source = ariadne_source.get_or_insert_with(|| {
+                Source::from(match std::str::from_utf8(report.source) {
+                    Ok(text) => Cow::Borrowed(text),
+                    Err(_) => Cow::Owned(display_text(report.source)),
+                })
             });
-            render_with_ariadne(report.path, text, source, diagnostic, colour, &mut buffer)?;
+            render_with_ariadne(report.path, source, diagnostic, colour, &mut buffer)?;
         }
         if buffer.len() >= 1 << 16 {
             writer.write_all(&buffer)?;
@@ -48,12 +51,12 @@ pub fn render(
 /// One diagnostic through ariadne.
 fn render_with_ariadne(
     path: &str,
-    text: &str,
-    source: &Source<String>,
+    source: &Source<Cow<'_, str>>,
     diagnostic: &Diagnostic,
     colour: bool,
     writer: &mut Vec<u8>,
 ) -> std::io::Result<()> {
+    let text = source.text();
     let kind = match diagnostic.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
@@ -323,10 +326,9 @@ mod tests {
 
     /// The diagnostic rendered through ariadne alone.
     fn through_ariadne(path: &str, source: &[u8], diagnostic: &Diagnostic) -> String {
-        let text = display_text(source);
-        let ariadne_source = Source::from(text.clone());
+        let ariadne_source = Source::from(Cow::Owned(display_text(source)));
         let mut out = Vec::new();
-        render_with_ariadne(path, &text, &ariadne_source, diagnostic, false, &mut out).unwrap();
+        render_with_ariadne(path, &ariadne_source, diagnostic, false, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -302,13 +302,26 @@ pub struct NameUse {
     pub is_assignment: bool,
     /// The index of the file item (the block) it is used in.
     pub item: u32,
-    /// Its name among the table's symbols, if any symbol has that name.
-    pub name_id: Option<NameId>,
-    /// What it refers to: the innermost visible declaration, for a variable preferring one with storage.
-    pub resolved: Option<SymbolId>,
+    /// Its name among the table's symbols ([`NameUse::name_id`]), or [`NameUse::NONE`].
+    name_index: u32,
+    /// What it refers to ([`NameUse::resolved`]), or [`NameUse::NONE`].
+    symbol: u32,
 }
 
 impl NameUse {
+    /// No name or symbol: ids are 32 bits (a file has fewer than 4 G bytes), which halves a use.
+    const NONE: u32 = u32::MAX;
+
+    /// Its name among the table's symbols, if any symbol has that name.
+    pub fn name_id(&self) -> Option<NameId> {
+        (self.name_index != NameUse::NONE).then_some(self.name_index as NameId)
+    }
+
+    /// What it refers to: the innermost visible declaration, for a variable preferring one with storage.
+    pub fn resolved(&self) -> Option<SymbolId> {
+        (self.symbol != NameUse::NONE).then_some(self.symbol as SymbolId)
+    }
+
     /// The name as written in `source` (the table's file), without a prime.
     pub fn text<'a>(&self, source: &'a [u8]) -> &'a str {
         // A name is ASCII (see the lexer).
@@ -545,10 +558,12 @@ impl SymbolTable {
         let mut uses = uses_in(file, source);
         table.names = NameIndex::new(&table.symbols);
         for name_use in &mut uses {
-            name_use.name_id = table
+            let name = table
                 .names
                 .name_id(&table.symbols, name_use.unprimed.slice(source));
-            name_use.resolved = table.names.resolve(&table.symbols, name_use);
+            name_use.name_index = name.map_or(NameUse::NONE, |name| name as u32);
+            let symbol = table.names.resolve(&table.symbols, name_use);
+            name_use.symbol = symbol.map_or(NameUse::NONE, |symbol| symbol as u32);
         }
         table.uses = uses;
         table
@@ -558,12 +573,12 @@ impl SymbolTable {
     pub fn unresolved_uses(&self) -> impl Iterator<Item = &NameUse> {
         self.uses
             .iter()
-            .filter(|name_use| name_use.resolved.is_none())
+            .filter(|name_use| name_use.resolved().is_none())
     }
 
     /// The symbol a use refers to.
     pub fn symbol_of(&self, name_use: &NameUse) -> Option<&Symbol> {
-        name_use.resolved.map(|id| &self.symbols[id])
+        name_use.resolved().map(|id| &self.symbols[id])
     }
 
     /// The file's own declarations in `block` blocks (not those of INCLUDEd files), in source order.
@@ -577,25 +592,25 @@ impl SymbolTable {
     }
 
     /// The places in `source` (the table's file) where a declaration or a use writes a symbol's name exactly (a
-    /// trailing prime aside), with the name, in source order and once each: what a scan of the name tokens would
-    /// find for them, without hashing each token's text.
-    pub fn spans_of_names(&self, source: &[u8]) -> Vec<(Span, NameId)> {
+    /// trailing prime aside), with the name (a [`NameId`] in 32 bits), in source order and once each: what a scan
+    /// of the name tokens would find for them, without hashing each token's text.
+    pub fn spans_of_names(&self, source: &[u8]) -> Vec<(Span, u32)> {
         let writes_name = |span: Span, name: &[u8]| {
             let text = span.slice(source);
             text.strip_suffix(b"'").unwrap_or(text) == name
         };
-        let mut spans: Vec<(Span, NameId)> = self
+        let mut spans: Vec<(Span, u32)> = self
             .symbols
             .iter()
             .enumerate()
             .filter_map(|(id, symbol)| {
                 let span = symbol.span?;
-                writes_name(span, symbol.name.as_bytes()).then(|| (span, self.name_of(id)))
+                writes_name(span, symbol.name.as_bytes()).then(|| (span, self.name_of(id) as u32))
             })
             .chain(self.uses.iter().filter_map(|name_use| {
-                let name = name_use.name_id?;
+                let name = name_use.name_id()?;
                 writes_name(name_use.name.span, name_use.unprimed.slice(source))
-                    .then_some((name_use.name.span, name))
+                    .then_some((name_use.name.span, name as u32))
             }))
             .collect();
         // A stable sort: the symbols are in runs of source order (each block, each kind of NEURON statement), which
@@ -658,8 +673,8 @@ fn uses_in(file: &File, source: &[u8]) -> Vec<NameUse> {
                         is_call,
                         is_assignment: assignment_target == Some(inner.span),
                         item: index,
-                        name_id: None,
-                        resolved: None,
+                        name_index: NameUse::NONE,
+                        symbol: NameUse::NONE,
                     });
                 })
             });
@@ -748,7 +763,7 @@ impl NameIndex {
                 !is_function(kind) || kind == SymbolKind::FunctionTable
             }
         };
-        let name = name_use.name_id?;
+        let name = name_use.name_id()?;
         let candidates = || self.symbols_named(name).filter(fits);
         let in_block = || candidates().find(|id| symbols[*id].scope == Scope::Block(name_use.item));
         let in_file = || {

@@ -56,7 +56,7 @@ fn check(context: &LintContext<'_>, rule: &Rule) -> Vec<Diagnostic> {
             .is_some()
         {}
         let name = match known.next_if(|(span, _)| *span == token.span) {
-            Some(&(_, name)) => Some(name),
+            Some(&(_, name)) => Some(name as usize),
             None => {
                 let text = token.span.slice(context.source);
                 symbols.name_id(text.strip_suffix(b"'").unwrap_or(text))

@@ -4,12 +4,14 @@
 //! smallest size once as a smoke test.
 //!
 //! Generated files (written to a temporary folder) with 10,000, 100,000 and 1,000,000 declarations and statements
-//! (`GLIA_SCALING_SIZES=10000,50000` overrides), in two shapes:
+//! (`GLIA_SCALING_SIZES=10000,50000` overrides), in three shapes:
 //! - `parameters`: one PARAMETER block of N entries `pK = K.5 (mV)`, none of them used, so `glia lint` warns about
 //!   each (W005): the output grows with the input too;
 //! - `mixed`: N/3 PARAMETERs, N/3 ASSIGNED variables (each in a RANGE statement) and N/3 assignments `aK = pK*v`
 //!   in BREAKPOINT; every name is used, so lint finds no error (exit status 0; NEURON warns once about the
-//!   undeclared current).
+//!   undeclared current);
+//! - `blocks`: N/3 PROCEDUREs, each with a LOCAL `x` and an assignment to it (N/3 blocks, declarations and
+//!   statements): every use of `x` must find its own block's LOCAL among all the others of that name.
 //!
 //! Each command is a whole `glia` process as a user runs it (human output to /dev/null, one worker thread, the file
 //! in the page cache): `glia lint FILE` (NEURON), `glia lint --dialect arbor FILE` and `glia check FILE`; the best of
@@ -60,7 +62,7 @@ fn main() {
         "| shape | declarations | file MB | command | wall s | MB/s | peak RSS MB | RSS / file | growth |\n\
          |---|---|---|---|---|---|---|---|---|\n",
     );
-    for shape in [Shape::Parameters, Shape::Mixed] {
+    for shape in [Shape::Parameters, Shape::Mixed, Shape::Blocks] {
         let mut previous: Vec<Option<(usize, Duration)>> = vec![None; commands.len()];
         for &size in &sizes {
             let path = work.path().join(format!("{}_{size}.mod", shape.name()));
@@ -111,6 +113,7 @@ fn main() {
 enum Shape {
     Parameters,
     Mixed,
+    Blocks,
 }
 
 impl Shape {
@@ -118,6 +121,7 @@ impl Shape {
         match self {
             Shape::Parameters => "parameters",
             Shape::Mixed => "mixed",
+            Shape::Blocks => "blocks",
         }
     }
 
@@ -152,6 +156,19 @@ impl Shape {
                     writeln!(text, "    a{index} = p{index}*v").unwrap();
                 }
                 text.push_str("}\n");
+            }
+            Shape::Blocks => {
+                text.push_str(
+                    "NEURON { SUFFIX scaling NONSPECIFIC_CURRENT i }\nASSIGNED { i (mA/cm2) }\n",
+                );
+                text.push_str("BREAKPOINT { i = 0 }\n");
+                for index in 0..size / 3 {
+                    writeln!(
+                        text,
+                        "PROCEDURE p{index}() {{\n    LOCAL x\n    x = {index}\n}}"
+                    )
+                    .unwrap();
+                }
             }
         }
         text

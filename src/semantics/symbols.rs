@@ -9,6 +9,7 @@
 //! Which builtins exist differs by dialect; the lists below were checked name by name on nocmodl 9.0.2 and modcc
 //! 0.12.2.
 
+use foldhash::{HashMap, HashMapExt};
 use hashbrown::HashTable;
 
 use serde::Serialize;
@@ -562,9 +563,8 @@ impl SymbolTable {
                 .names
                 .name_id(&table.symbols, name_use.unprimed.slice(source));
             name_use.name_index = name.map_or(NameUse::NONE, |name| name as u32);
-            let symbol = table.names.resolve(&table.symbols, name_use);
-            name_use.symbol = symbol.map_or(NameUse::NONE, |symbol| symbol as u32);
         }
+        resolve_uses(&table.symbols, &table.names, &mut uses);
         table.uses = uses;
         table
     }
@@ -629,13 +629,6 @@ impl SymbolTable {
     pub fn name_of(&self, id: SymbolId) -> NameId {
         self.names.name_of_symbol[id] as NameId
     }
-
-    /// The symbols with the name `name`, in the order of the table (the file's declarations in source order first).
-    pub fn symbols_named(&self, name: NameId) -> impl Iterator<Item = (SymbolId, &Symbol)> + '_ {
-        self.names
-            .symbols_named(name)
-            .map(|id| (id, &self.symbols[id]))
-    }
 }
 
 /// `span` without the primes (and spaces) that end it: `m'` and `m '` name `m`.
@@ -684,30 +677,22 @@ fn uses_in(file: &File, source: &[u8]) -> Vec<NameUse> {
 }
 
 /// The symbols grouped by name, built once per table so that a name costs one hash lookup wherever it is asked
-/// about: a hash table of each distinct name's first symbol (its [`NameId`]), and for each symbol the next one of
-/// the same name, in the order of the table. Rules use the ids as indices into plain vectors, so none of them hashes
-/// every declaration again.
+/// about: a hash table of each distinct name's first symbol (its [`NameId`]), and for each symbol its name. Rules use
+/// the ids as indices into plain vectors, so none of them hashes every declaration again.
 #[derive(Clone, Default)]
 struct NameIndex {
     /// The first symbol of each distinct name, hashed by that symbol's name.
     first_of_each_name: HashTable<u32>,
     /// For each symbol, the first symbol of its name.
     name_of_symbol: Vec<u32>,
-    /// For each symbol, the next symbol of the same name, or [`NameIndex::NONE`].
-    next_of_same_name: Vec<u32>,
 }
 
 impl NameIndex {
-    const NONE: u32 = u32::MAX;
-
     fn new(symbols: &[Symbol]) -> NameIndex {
         let mut index = NameIndex {
             first_of_each_name: HashTable::with_capacity(symbols.len()),
-            name_of_symbol: vec![NameIndex::NONE; symbols.len()],
-            next_of_same_name: vec![NameIndex::NONE; symbols.len()],
+            name_of_symbol: Vec::with_capacity(symbols.len()),
         };
-        // The last symbol of each name so far, to append in table order without walking the chain.
-        let mut last_of_name: Vec<u32> = vec![NameIndex::NONE; symbols.len()];
         for (id, symbol) in symbols.iter().enumerate() {
             let bytes = symbol.name.as_bytes();
             let first = *index
@@ -719,12 +704,7 @@ impl NameIndex {
                 )
                 .or_insert(id as u32)
                 .get();
-            index.name_of_symbol[id] = first;
-            let last = last_of_name[first as usize];
-            if last != NameIndex::NONE {
-                index.next_of_same_name[last as usize] = id as u32;
-            }
-            last_of_name[first as usize] = id as u32;
+            index.name_of_symbol.push(first);
         }
         index
     }
@@ -736,47 +716,94 @@ impl NameIndex {
             })
             .map(|&first| first as NameId)
     }
+}
 
-    /// The symbols of the name `name`, in the order of the table.
-    fn symbols_named(&self, name: NameId) -> impl Iterator<Item = SymbolId> + '_ {
-        std::iter::successors(Some(name), |&id| {
-            let next = self.next_of_same_name[id];
-            (next != NameIndex::NONE).then_some(next as SymbolId)
-        })
+/// Resolves every use in one pass over the symbols and one over the uses, whatever the number of symbols that share
+/// a name (a LOCAL `x` in each of 30,000 blocks): the block's own symbol first, then the file's (one with storage
+/// before one without), then the compiler's; functions and variables apart.
+fn resolve_uses(symbols: &[Symbol], names: &NameIndex, uses: &mut [NameUse]) {
+    const NONE: u32 = u32::MAX;
+    let is_function = |kind: SymbolKind| {
+        matches!(
+            kind,
+            SymbolKind::Callable(_) | SymbolKind::FunctionTable | SymbolKind::BuiltinFunction
+        )
+    };
+    // A FUNCTION_TABLE is called; a DEFINE may stand for either.
+    let fits_variable = |kind: SymbolKind| !is_function(kind) || kind == SymbolKind::FunctionTable;
+    let fits_call = |kind: SymbolKind| is_function(kind) || kind == SymbolKind::Define;
+    // By name id: the symbol a variable or a call of that name refers to in the file, and in the compiler.
+    let mut file_variable = vec![NONE; symbols.len()];
+    let mut file_call = vec![NONE; symbols.len()];
+    let mut compiler_variable = vec![NONE; symbols.len()];
+    let mut compiler_call = vec![NONE; symbols.len()];
+    // Where each block's symbols are: they are added block by block.
+    let mut block_symbols: HashMap<u32, std::ops::Range<usize>> = HashMap::new();
+    for (id, symbol) in symbols.iter().enumerate() {
+        let name = names.name_of_symbol[id] as usize;
+        let (variable, call) = match symbol.scope {
+            Scope::File => (&mut file_variable[name], &mut file_call[name]),
+            Scope::Compiler => (&mut compiler_variable[name], &mut compiler_call[name]),
+            Scope::Block(item) => {
+                block_symbols
+                    .entry(item)
+                    .and_modify(|range| range.end = id + 1)
+                    .or_insert(id..id + 1);
+                continue;
+            }
+        };
+        for (fits, slot) in [
+            (fits_variable(symbol.kind), variable),
+            (fits_call(symbol.kind), call),
+        ] {
+            if !fits {
+                continue;
+            }
+            // The first that fits; in the file, replaced once by the first with storage if it has none.
+            let replace = *slot == NONE
+                || (symbol.scope == Scope::File
+                    && !symbols[*slot as usize].kind.declares_storage()
+                    && symbol.kind.declares_storage());
+            if replace {
+                *slot = id as u32;
+            }
+        }
     }
-
-    /// The block's own symbol first, then the file's (for a variable, one with storage before one without), then
-    /// the compiler's; functions and variables apart.
-    fn resolve(&self, symbols: &[Symbol], name_use: &NameUse) -> Option<SymbolId> {
-        let is_function = |kind: SymbolKind| {
-            matches!(
-                kind,
-                SymbolKind::Callable(_) | SymbolKind::FunctionTable | SymbolKind::BuiltinFunction
-            )
+    // The symbols of the block whose uses are being resolved (the uses come block by block), by name id.
+    let mut block: HashMap<u32, u32> = HashMap::new();
+    let mut current_item = None;
+    for name_use in uses {
+        let Some(name) = name_use.name_id() else {
+            continue;
         };
-        let fits = |id: &SymbolId| {
-            let kind = symbols[*id].kind;
-            // A FUNCTION_TABLE is called; a DEFINE may stand for either.
-            if name_use.is_call {
-                is_function(kind) || kind == SymbolKind::Define
-            } else {
-                !is_function(kind) || kind == SymbolKind::FunctionTable
+        if current_item != Some(name_use.item) {
+            current_item = Some(name_use.item);
+            block.clear();
+            for id in block_symbols
+                .get(&name_use.item)
+                .cloned()
+                .unwrap_or_default()
+            {
+                if symbols[id].scope == Scope::Block(name_use.item) {
+                    block.entry(names.name_of_symbol[id]).or_insert(id as u32);
+                }
             }
+        }
+        // Every symbol of a block is a variable.
+        let in_block = if name_use.is_call {
+            None
+        } else {
+            block.get(&(name as u32)).copied()
         };
-        let name = name_use.name_id()?;
-        let candidates = || self.symbols_named(name).filter(fits);
-        let in_block = || candidates().find(|id| symbols[*id].scope == Scope::Block(name_use.item));
-        let in_file = || {
-            let mut file = candidates().filter(|id| symbols[*id].scope == Scope::File);
-            let first = file.next()?;
-            if symbols[first].kind.declares_storage() {
-                return Some(first);
-            }
-            file.find(|id| symbols[*id].kind.declares_storage())
-                .or(Some(first))
+        let (file, compiler) = if name_use.is_call {
+            (file_call[name], compiler_call[name])
+        } else {
+            (file_variable[name], compiler_variable[name])
         };
-        let in_compiler = || candidates().find(|id| symbols[*id].scope == Scope::Compiler);
-        in_block().or_else(in_file).or_else(in_compiler)
+        name_use.symbol = in_block
+            .or((file != NONE).then_some(file))
+            .or((compiler != NONE).then_some(compiler))
+            .unwrap_or(NONE);
     }
 }
 
@@ -814,6 +841,35 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn each_block_s_uses_resolve_to_its_own_local() {
+        let source = "NEURON { SUFFIX s RANGE x }\nPARAMETER { x = 1 }\nPROCEDURE a() { LOCAL x\n x = 1 }\nPROCEDURE b() { x = 2 }\nPROCEDURE c() { LOCAL x\n x = 3 }\n";
+        let parse = parse(source.as_bytes(), Dialect::Neuron);
+        let facts = mechanism_facts(&parse.file);
+        let table =
+            SymbolTable::build(&parse.file, source.as_bytes(), &facts, Dialect::Neuron, &[]);
+        let resolved: Vec<(SymbolKind, Scope)> = table
+            .uses
+            .iter()
+            .map(|name_use| {
+                let symbol = table.symbol_of(name_use).expect("resolved");
+                (symbol.kind, symbol.scope)
+            })
+            .collect();
+        // Items: NEURON 0, PARAMETER 1, then the procedures 2, 3, 4.
+        assert_eq!(
+            resolved,
+            [
+                (SymbolKind::Local, Scope::Block(2)),
+                (
+                    SymbolKind::Declared(DeclarationBlock::Parameter),
+                    Scope::File
+                ),
+                (SymbolKind::Local, Scope::Block(4)),
+            ]
+        );
     }
 
     #[test]

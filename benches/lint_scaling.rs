@@ -4,7 +4,8 @@
 //! smallest size once as a smoke test.
 //!
 //! Generated files (written to a temporary folder) with 10,000, 100,000 and 1,000,000 declarations and statements
-//! (`GLIA_SCALING_SIZES=10000,50000` overrides), in three shapes:
+//! (`GLIA_SCALING_SIZES=10000,50000` overrides; `GLIA_SCALING_BINARY=path/to/glia` measures another build), in
+//! three shapes:
 //! - `parameters`: one PARAMETER block of N entries `pK = K.5 (mV)`, none of them used, so `glia lint` warns about
 //!   each (W005): the output grows with the input too;
 //! - `mixed`: N/3 PARAMETERs, N/3 ASSIGNED variables (each in a RANGE statement) and N/3 assignments `aK = pK*v`
@@ -210,6 +211,10 @@ fn measure(
 
 /// The `glia` binary cargo built for this benchmark (release profile), else `target/release/glia`.
 fn glia_binary() -> Option<PathBuf> {
+    // Another build (e.g. the previous commit's) to compare with in the same run.
+    if let Some(path) = std::env::var_os("GLIA_SCALING_BINARY") {
+        return Some(PathBuf::from(path)).filter(|path| path.is_file());
+    }
     option_env!("CARGO_BIN_EXE_glia")
         .map(PathBuf::from)
         .filter(|path| path.is_file())

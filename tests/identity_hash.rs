@@ -31,7 +31,7 @@ use std::sync::Mutex;
 use std::thread;
 
 use glia::identity::hash::{semantic_hash, SemanticHash};
-use glia::syntax::token::{Token, TokenKind};
+use glia::syntax::token::{Token, TokenKind, Tokens};
 use glia::syntax::{parse, Dialect};
 
 const CORPUS_INSTRUCTIONS: &str = "run `python3 tools/fetch-corpus.py` first";
@@ -52,12 +52,12 @@ fn hash_of(source: &[u8], folder: &Path) -> SemanticHash {
 /// Rebuilds a source from its tokens, letting `edit` replace each token's text (`None` keeps it).
 fn rebuild(
     source: &[u8],
-    tokens: &[Token],
+    tokens: &Tokens,
     mut edit: impl FnMut(usize, &Token) -> Option<Vec<u8>>,
 ) -> Vec<u8> {
     let mut output = Vec::with_capacity(source.len() * 2);
     for (index, token) in tokens.iter().enumerate() {
-        match edit(index, token) {
+        match edit(index, &token) {
             Some(replacement) => output.extend_from_slice(&replacement),
             None => output.extend_from_slice(token.span.slice(source)),
         }
@@ -65,7 +65,7 @@ fn rebuild(
     output
 }
 
-fn strip_comments(source: &[u8], tokens: &[Token]) -> Vec<u8> {
+fn strip_comments(source: &[u8], tokens: &Tokens) -> Vec<u8> {
     rebuild(source, tokens, |_, token| match token.kind {
         TokenKind::LineComment => Some(Vec::new()),
         TokenKind::CommentBlock | TokenKind::UnterminatedCommentBlock => {
@@ -81,9 +81,10 @@ fn strip_comments(source: &[u8], tokens: &[Token]) -> Vec<u8> {
     })
 }
 
-fn reindent(source: &[u8], tokens: &[Token]) -> Vec<u8> {
+fn reindent(source: &[u8], tokens: &Tokens) -> Vec<u8> {
     rebuild(source, tokens, |index, token| {
-        let at_line_start = index == 0 || tokens[index - 1].kind == TokenKind::Newline;
+        let at_line_start =
+            index == 0 || tokens.get(index - 1).expect("in range").kind == TokenKind::Newline;
         if !at_line_start || matches!(token.kind, TokenKind::Newline | TokenKind::IgnoredTail) {
             return None;
         }
@@ -95,13 +96,13 @@ fn reindent(source: &[u8], tokens: &[Token]) -> Vec<u8> {
     })
 }
 
-fn add_blank_lines(source: &[u8], tokens: &[Token]) -> Vec<u8> {
+fn add_blank_lines(source: &[u8], tokens: &Tokens) -> Vec<u8> {
     rebuild(source, tokens, |_, token| {
         (token.kind == TokenKind::Newline).then(|| token.span.slice(source).repeat(2))
     })
 }
 
-fn add_trailing_spaces(source: &[u8], tokens: &[Token]) -> Vec<u8> {
+fn add_trailing_spaces(source: &[u8], tokens: &Tokens) -> Vec<u8> {
     rebuild(source, tokens, |_, token| {
         (token.kind == TokenKind::Newline)
             .then(|| [b"  \t".as_slice(), token.span.slice(source)].concat())
@@ -163,7 +164,7 @@ fn token_changes(source: &[u8]) -> Vec<(String, Vec<u8>)> {
     for (category, indices) in by_category {
         let step = indices.len().div_ceil(TOKEN_CHANGES_PER_CATEGORY).max(1);
         for &index in indices.iter().step_by(step) {
-            let token = tokens[index];
+            let token = tokens.get(index).expect("in range");
             let text = token.span.slice(source);
             let replacement: Vec<u8> = match token.kind {
                 TokenKind::Number | TokenKind::Name => [text, b"7"].concat(),

@@ -245,7 +245,7 @@ fn reject_same_stems(mechanisms: &mut [Mechanism]) {
 }
 
 /// The content of each VERBATIM block with the line it starts on.
-fn verbatim_blocks(source: &[u8], tokens: &[crate::syntax::token::Token]) -> Vec<(u32, String)> {
+fn verbatim_blocks(source: &[u8], tokens: &crate::syntax::token::Tokens) -> Vec<(u32, String)> {
     const OPENING: usize = "VERBATIM".len();
     const CLOSING: usize = "ENDVERBATIM".len();
     tokens

@@ -242,7 +242,7 @@ fn hash_with_includes(
     Ok(SemanticHash(hasher.0.finalize().into()))
 }
 
-fn trivia_breaks_line(token: &Token, source: &[u8]) -> bool {
+fn trivia_breaks_line(token: Token, source: &[u8]) -> bool {
     match token.kind {
         TokenKind::Newline => true,
         TokenKind::CommentBlock | TokenKind::UnterminatedCommentBlock => token
@@ -254,7 +254,7 @@ fn trivia_breaks_line(token: &Token, source: &[u8]) -> bool {
     }
 }
 
-fn hash_token(hasher: &mut FramedHasher, token: &Token, source: &[u8], dialect: Dialect) {
+fn hash_token(hasher: &mut FramedHasher, token: Token, source: &[u8], dialect: Dialect) {
     let text = token.span.slice(source);
     let tag = match token.kind {
         TokenKind::Name => tag::NAME,

@@ -8,7 +8,7 @@
 use logos::Logos;
 
 use crate::span::Span;
-use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::token::{Token, TokenKind, Tokens};
 use crate::syntax::Dialect;
 
 /// The regular part of the token language. Input is bytes, since real files contain Latin-1.
@@ -138,9 +138,9 @@ impl RawToken {
 /// The loop around logos is written for the common case: layout and line comments (half the tokens) are pushed
 /// as they come without touching [`UnitContext`], a name is looked up in the keyword table once, and everything
 /// rarer (the keywords that take raw text after them, unknown bytes) is handled out of the loop.
-pub fn lex(source: &[u8], dialect: Dialect) -> Vec<Token> {
+pub fn lex(source: &[u8], dialect: Dialect) -> Tokens {
     // Real mod files average one token (trivia included) per 2.5 bytes; over-reserving is cheaper than growing.
-    let mut tokens = Vec::with_capacity(source.len() / 2 + 16);
+    let mut tokens = Tokens::with_capacity(source.len() / 2 + 16);
     let mut raw = RawToken::lexer(source);
     let mut context = UnitContext::default();
     while let Some(result) = raw.next() {
@@ -214,7 +214,7 @@ fn lex_raw_text_after(
     dialect: Dialect,
     keyword: TokenKind,
     keyword_span: std::ops::Range<usize>,
-    tokens: &mut Vec<Token>,
+    tokens: &mut Tokens,
 ) -> Option<(usize, Option<TokenKind>)> {
     let std::ops::Range { start, end } = keyword_span;
     match keyword {
@@ -297,7 +297,7 @@ fn lex_unknown(
     source: &[u8],
     dialect: Dialect,
     span: std::ops::Range<usize>,
-    tokens: &mut Vec<Token>,
+    tokens: &mut Tokens,
 ) -> bool {
     let std::ops::Range { start, end } = span;
     if dialect == Dialect::Neuron && source[start] == 0x1A {
@@ -308,9 +308,9 @@ fn lex_unknown(
         });
         return true;
     }
-    match tokens.last_mut() {
+    match tokens.last() {
         Some(last) if last.kind == TokenKind::Unknown && last.span.end as usize == start => {
-            last.span.end = end as u32;
+            tokens.extend_last_to(end as u32);
         }
         _ => tokens.push(Token {
             kind: TokenKind::Unknown,

@@ -14,7 +14,7 @@ pub mod visit;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::Span;
 use parser::{Expected, SyntaxError};
-use token::{Token, TokenKind};
+use token::{Token, TokenKind, Tokens};
 
 /// The two NMODL dialects: NEURON's (nocmodl) and Arbor's (modcc).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, serde::Serialize)]
@@ -37,7 +37,7 @@ impl Dialect {
 /// The result of parsing one file.
 #[derive(Debug)]
 pub struct Parse {
-    pub tokens: Vec<Token>,
+    pub tokens: Tokens,
     pub file: ast::File,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -64,7 +64,7 @@ pub fn parse_grammar(source: &[u8], dialect: Dialect) -> Parse {
     let (file, syntax_errors, nesting_errors) = parser::parse_tokens(&tokens, source.len());
     diagnostics.extend(nesting_errors);
     // Only needed to word syntax errors.
-    let significant: Vec<&Token> = if syntax_errors.is_empty() {
+    let significant: Vec<Token> = if syntax_errors.is_empty() {
         Vec::new()
     } else {
         tokens
@@ -86,7 +86,7 @@ pub fn parse_grammar(source: &[u8], dialect: Dialect) -> Parse {
 }
 
 /// Problems the lexer finds: unterminated blocks, bytes that start no token.
-fn lexical_diagnostics(source: &[u8], tokens: &[Token], dialect: Dialect) -> Vec<Diagnostic> {
+fn lexical_diagnostics(source: &[u8], tokens: &Tokens, dialect: Dialect) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let has_problem = |kind: TokenKind| {
         matches!(
@@ -140,7 +140,7 @@ fn lexical_diagnostics(source: &[u8], tokens: &[Token], dialect: Dialect) -> Vec
 /// Turns a parser error into a diagnostic that names what was expected and found in NMODL terms.
 fn syntax_error_diagnostic(
     source: &[u8],
-    significant: &[&Token],
+    significant: &[Token],
     error: &SyntaxError,
 ) -> Diagnostic {
     if error.too_deep {

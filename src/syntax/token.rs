@@ -336,9 +336,200 @@ pub struct Token {
     pub span: Span,
 }
 
+/// The tokens of one input, in order, covering it exactly: a kind and a start per token (5 bytes, where a [`Token`]
+/// is 12), since every byte belongs to exactly one token and a token ends where the next one starts. A file of
+/// 30 MB has about 10 million tokens, trivia included.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Tokens {
+    kinds: Vec<TokenKind>,
+    starts: Vec<u32>,
+    /// Where the last token ends.
+    end: u32,
+}
+
+impl Tokens {
+    pub fn with_capacity(capacity: usize) -> Tokens {
+        Tokens {
+            kinds: Vec::with_capacity(capacity),
+            starts: Vec::with_capacity(capacity),
+            end: 0,
+        }
+    }
+
+    /// Appends `token`, which starts where the last one ends (or at 0).
+    pub fn push(&mut self, token: Token) {
+        debug_assert_eq!(token.span.start, self.end, "tokens must be contiguous");
+        self.kinds.push(token.kind);
+        self.starts.push(token.span.start);
+        self.end = token.span.end;
+    }
+
+    /// Makes the last token end at `end` (the lexer merges a run of unknown bytes into one token).
+    pub fn extend_last_to(&mut self, end: u32) {
+        debug_assert!(!self.kinds.is_empty() && end >= self.end);
+        self.end = end;
+    }
+
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    pub fn get(&self, index: usize) -> Option<Token> {
+        let kind = *self.kinds.get(index)?;
+        let end = self.starts.get(index + 1).copied().unwrap_or(self.end);
+        Some(Token {
+            kind,
+            span: Span {
+                start: self.starts[index],
+                end,
+            },
+        })
+    }
+
+    pub fn last(&self) -> Option<Token> {
+        self.get(self.len().checked_sub(1)?)
+    }
+
+    /// Every token, in order.
+    pub fn iter(&self) -> TokenIterator<'_> {
+        self.iter_from(0)
+    }
+
+    /// The tokens from the one at `index` on.
+    pub fn iter_from(&self, index: usize) -> TokenIterator<'_> {
+        TokenIterator {
+            tokens: self,
+            next: index.min(self.len()),
+            end: self.len(),
+        }
+    }
+
+    /// The index of the first token for which `before` is false, the tokens being those for which it is true
+    /// followed by the others (a binary search, as [`slice::partition_point`]).
+    pub fn partition_point(&self, mut before: impl FnMut(Token) -> bool) -> usize {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if before(self.get(middle).expect("in range")) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Tokens {
+    type Item = Token;
+    type IntoIter = TokenIterator<'a>;
+
+    fn into_iter(self) -> TokenIterator<'a> {
+        self.iter()
+    }
+}
+
+impl FromIterator<Token> for Tokens {
+    fn from_iter<I: IntoIterator<Item = Token>>(tokens: I) -> Tokens {
+        let mut list = Tokens::default();
+        for token in tokens {
+            list.push(token);
+        }
+        list
+    }
+}
+
+/// The tokens of a [`Tokens`] list, by value.
+#[derive(Clone)]
+pub struct TokenIterator<'a> {
+    tokens: &'a Tokens,
+    next: usize,
+    end: usize,
+}
+
+impl Iterator for TokenIterator<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        if self.next >= self.end {
+            return None;
+        }
+        self.next += 1;
+        self.tokens.get(self.next - 1)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.end - self.next;
+        (left, Some(left))
+    }
+
+    fn nth(&mut self, count: usize) -> Option<Token> {
+        self.next = self.next.saturating_add(count).min(self.end);
+        self.next()
+    }
+}
+
+impl DoubleEndedIterator for TokenIterator<'_> {
+    fn next_back(&mut self) -> Option<Token> {
+        if self.next >= self.end {
+            return None;
+        }
+        self.end -= 1;
+        self.tokens.get(self.end)
+    }
+}
+
+impl ExactSizeIterator for TokenIterator<'_> {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The 5-byte list gives back exactly the tokens pushed, by index, in both directions, from any index, and
+        /// by binary search; extending the last token moves only its end.
+        #[test]
+        fn the_token_list_gives_back_what_was_pushed(
+            lengths in proptest::collection::vec((0usize..ALL_TOKEN_KINDS.len(), 0u32..5), 0..60),
+            skip in 0usize..70,
+            extension in 0u32..3,
+        ) {
+            let mut expected: Vec<Token> = Vec::new();
+            let mut start = 0;
+            for (kind, length) in lengths {
+                expected.push(Token { kind: ALL_TOKEN_KINDS[kind], span: Span { start, end: start + length } });
+                start += length;
+            }
+            let mut tokens: Tokens = expected.iter().copied().collect();
+            proptest::prop_assert_eq!(tokens.len(), expected.len());
+            proptest::prop_assert_eq!(tokens.iter().collect::<Vec<_>>(), expected.clone());
+            proptest::prop_assert_eq!(tokens.iter().rev().collect::<Vec<_>>(), expected.iter().rev().copied().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(tokens.iter_from(skip).collect::<Vec<_>>(), expected.iter().skip(skip).copied().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(tokens.iter().nth(skip), expected.get(skip).copied());
+            for offset in 0..=start + 1 {
+                proptest::prop_assert_eq!(
+                    tokens.partition_point(|token| token.span.end <= offset),
+                    expected.partition_point(|token| token.span.end <= offset)
+                );
+            }
+            if let Some(last) = expected.last_mut() {
+                last.span.end += extension;
+                tokens.extend_last_to(last.span.end);
+            }
+            proptest::prop_assert_eq!(tokens.last(), expected.last().copied());
+            proptest::prop_assert_eq!(tokens.get(expected.len()), None);
+        }
+    }
 
     /// The keyword lookup the table replaces: a search through the lists.
     fn keyword_by_search(word: &[u8]) -> Option<TokenKind> {

@@ -75,8 +75,8 @@ fn operator_outside_call_arguments(context: &LintContext<'_>, span: Span) -> Opt
     // One entry per open parenthesis: whether it opens a call's argument list.
     let mut open_parentheses: Vec<bool> = Vec::new();
     let mut previous = None;
-    for token in tokens[first..]
-        .iter()
+    for token in tokens
+        .iter_from(first)
         .take_while(|token| token.span.end <= span.end)
         .filter(|token| !token.kind.is_trivia())
     {

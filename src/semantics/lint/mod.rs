@@ -65,7 +65,7 @@ use crate::syntax::ast::{
     Callable, CallableKind, Declaration, DeclarationBlock, Expression, ExpressionKind, Item,
     ItemKind, Name,
 };
-use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::token::{TokenKind, Tokens};
 use crate::syntax::visit::{
     for_each_expression_of, for_each_statement_in_block, for_each_subexpression,
 };
@@ -252,7 +252,7 @@ impl LintContext<'_> {
 
 /// The words of the file's VERBATIM blocks: the runs of identifier bytes (letters, digits, `_`), so a name is in
 /// the set exactly when it occurs between non-identifier bytes.
-pub fn verbatim_words<'a>(source: &'a [u8], tokens: &[Token]) -> HashSet<&'a [u8]> {
+pub fn verbatim_words<'a>(source: &'a [u8], tokens: &Tokens) -> HashSet<&'a [u8]> {
     let is_identifier = |byte: &u8| byte.is_ascii_alphanumeric() || *byte == b'_';
     tokens
         .iter()

@@ -3,7 +3,7 @@
 
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::token::{TokenKind, Tokens};
 
 /// The codes silenced on each line (0-based line numbers), read from the `:`/`?` comments of a file.
 pub struct Suppressions {
@@ -16,7 +16,7 @@ impl Suppressions {
     /// Reads the suppression comments among `tokens`; `index` is built (once) only when there is one.
     pub fn read(
         source: &[u8],
-        tokens: &[Token],
+        tokens: &Tokens,
         index: &std::cell::OnceCell<LineIndex>,
     ) -> Suppressions {
         let mut by_line = Vec::new();

@@ -7,7 +7,7 @@ use crate::syntax::ast::{
     DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind, NameListKind,
     NeuronStatementKind, ReactionArrow, StatementKind, UnaryOperator,
 };
-use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::token::{TokenKind, Tokens};
 use crate::syntax::visit::{for_each_expression_of, for_each_statement, for_each_subexpression};
 
 /// The integration methods modcc 0.12 knows.
@@ -35,13 +35,13 @@ const RESERVED_WORDS: &[&str] = &[
     "tanh",
 ];
 
-pub(super) fn check(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
+pub(super) fn check(tokens: &Tokens, file: &File, findings: &mut Findings<'_>) {
     check_tokens(tokens, findings);
     check_items(file, findings);
     check_statements(tokens, file, findings);
 }
 
-fn check_tokens(tokens: &[Token], findings: &mut Findings<'_>) {
+fn check_tokens(tokens: &Tokens, findings: &mut Findings<'_>) {
     for token in tokens {
         let text = token.span.slice(findings.source);
         match token.kind {
@@ -328,7 +328,7 @@ fn check_neuron_statement(
     }
 }
 
-fn check_statements(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
+fn check_statements(tokens: &Tokens, file: &File, findings: &mut Findings<'_>) {
     for_each_statement(file, &mut |statement, depth| {
         match &statement.kind {
             StatementKind::Verbatim => {
@@ -487,10 +487,10 @@ pub fn flux_as_reaction(
 }
 
 /// modcc wants a line break after a call statement and after SOLVE.
-fn check_ends_line(tokens: &[Token], span: Span, what: &str, findings: &mut Findings<'_>) {
+fn check_ends_line(tokens: &Tokens, span: Span, what: &str, findings: &mut Findings<'_>) {
     let after = tokens.partition_point(|token| token.span.start < span.end);
-    let next = tokens[after..]
-        .iter()
+    let next = tokens
+        .iter_from(after)
         .find(|token| !token.kind.is_trivia() || token.kind == TokenKind::Newline);
     if let Some(next) = next {
         if next.kind != TokenKind::Newline {

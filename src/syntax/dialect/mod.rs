@@ -11,12 +11,12 @@ mod neuron;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::Span;
 use crate::syntax::ast::{CallableKind, File, ItemKind, StatementKind};
-use crate::syntax::token::Token;
+use crate::syntax::token::Tokens;
 use crate::syntax::visit::for_each_statement_in_block;
 use crate::syntax::Dialect;
 
 /// Reports every construct of `file` that `dialect`'s compiler refuses.
-pub fn check(source: &[u8], tokens: &[Token], file: &File, dialect: Dialect) -> Vec<Diagnostic> {
+pub fn check(source: &[u8], tokens: &Tokens, file: &File, dialect: Dialect) -> Vec<Diagnostic> {
     let mut findings = Findings {
         source,
         dialect,

@@ -6,7 +6,7 @@ use crate::syntax::ast::{
     CallableKind, DeclarationBlock, ExpressionKind, File, ItemKind, MechanismKind,
     NeuronStatementKind, StatementKind, UnaryOperator, UseIon,
 };
-use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::token::{TokenKind, Tokens};
 use crate::syntax::visit::{for_each_expression_of, for_each_statement, for_each_subexpression};
 
 /// nocmodl's line buffer holds 512 bytes with the line break: longer lines are refused.
@@ -26,13 +26,13 @@ const METHOD_NAMES: &[&str] = &[
     "sparse",
 ];
 
-pub(super) fn check(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
+pub(super) fn check(tokens: &Tokens, file: &File, findings: &mut Findings<'_>) {
     check_tokens(tokens, file, findings);
     check_items(file, findings);
     check_statements(file, findings);
 }
 
-fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
+fn check_tokens(tokens: &Tokens, file: &File, findings: &mut Findings<'_>) {
     let declaration_blocks: Vec<Span> = file
         .items
         .iter()
@@ -127,7 +127,7 @@ fn check_tokens(tokens: &[Token], file: &File, findings: &mut Findings<'_>) {
 
 /// nocmodl reads lines into a 512-byte buffer; only top-level COMMENT blocks are read another way.
 fn check_line_lengths(
-    tokens: &[Token],
+    tokens: &Tokens,
     inside_item: &dyn Fn(Span) -> bool,
     findings: &mut Findings<'_>,
 ) {

@@ -19,7 +19,7 @@ use chumsky::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::Span;
-use crate::syntax::token::{Token, TokenKind};
+use crate::syntax::token::{TokenKind, Tokens};
 use crate::syntax::{ast, MAXIMUM_NESTING};
 
 pub(crate) use error::{Expected, SyntaxError};
@@ -78,7 +78,7 @@ impl TokenSpans<'_> {
 /// Also returns the diagnostics for nesting deeper than [`MAXIMUM_NESTING`]: such a region is replaced, for the
 /// parser, by one placeholder (a number inside an expression, an empty `{}` for braces).
 pub(crate) fn parse_tokens(
-    tokens: &[Token],
+    tokens: &Tokens,
     source_length: usize,
 ) -> (ast::File, Vec<SyntaxError>, Vec<Diagnostic>) {
     let (mut significant, deepest) = significant_tokens(tokens);
@@ -168,7 +168,7 @@ fn limit_nesting(significant: &mut Vec<SyntaxToken>, deepest: usize) -> Vec<Diag
 }
 
 /// The tokens the parser sees, and the deepest nesting of brackets among them.
-fn significant_tokens(tokens: &[Token]) -> (Vec<SyntaxToken>, usize) {
+fn significant_tokens(tokens: &Tokens) -> (Vec<SyntaxToken>, usize) {
     let mut significant = Vec::with_capacity(tokens.len() * 2 / 3 + 1);
     let mut at_line_start = true;
     let (mut depth, mut deepest) = (0usize, 0usize);
